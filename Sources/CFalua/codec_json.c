@@ -1,0 +1,982 @@
+// JSON <-> Lua values, straight between bytes and the Lua stack (the lua-cjson design).
+//
+// Decoding is a recursive descent over the input bytes that pushes Lua values as it goes; encoding
+// walks the value depth-first into a malloc'd buffer. The contract (DESIGN.md §4):
+// - integers that fit int64 decode to Lua integers, other numbers to floats; floats encode in the
+//   shortest form that reads back exactly, integral ones with a ".0" so they stay floats;
+// - strings are UTF-8, checked both ways; `/` and non-ASCII are never escaped;
+// - null is an absent key in objects and the null sentinel in arrays (everywhere with keep_null);
+// - decoded arrays and objects carry marker metatables so they re-encode as they came;
+// - every error names where it happened: a path like `input.images[2].url` when encoding, a line
+//   and column when decoding.
+// Errors are raised with lua_error: these functions are called by Lua directly, never from Swift.
+#include "falua_codec.h"
+
+#include <lua5.4/lauxlib.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "falua_codec_shared.h"
+
+// lua_error does not return; say so, since lua.h does not.
+#define NORETURN __attribute__((noreturn))
+
+#define MAX_DEPTH 1000
+#define MAX_INDENT 32
+
+// MARK: - Byte classes
+
+// 1 for the bytes a JSON string can hold as they are, in both directions: ASCII from 0x20 on, except
+// `"` and `\`. Everything else needs an escape (control characters) or a UTF-8 check (>= 0x80).
+static const unsigned char plain_byte[256] = {
+    ['\x20'] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  // 0x20-0x2F ('"' excluded)
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,              // 0x30-0x3F
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,              // 0x40-0x4F
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,              // 0x50-0x5F ('\\' excluded)
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,              // 0x60-0x6F
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,              // 0x70-0x7F
+};
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+// Skips plain bytes. Strings are mostly plain, so test eight bytes at a time first: a word is all
+// plain when no byte has the high bit, is below 0x20, or equals '"' or '\' (the classic
+// "has a zero byte" bit trick applied to w - 0x20.., w ^ '"'.., w ^ '\'..).
+static inline const unsigned char *skip_plain(const unsigned char *p, const unsigned char *end) {
+  while (end - p >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    uint64_t quote = w ^ (ONES * '"'), backslash = w ^ (ONES * '\\');
+    uint64_t special = w | ((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) |
+                       ((backslash - ONES) & ~backslash);
+    if (special & HIGHS) break;
+    p += 8;
+  }
+  while (p < end && plain_byte[*p]) p++;
+  return p;
+}
+
+static const char hex_digits[] = "0123456789abcdef";
+
+// MARK: - Decoder
+
+typedef struct {
+  lua_State *L;
+  const unsigned char *start, *p, *end;
+  falua_buffer *scratch;  // unescaped strings and long numbers
+  int markers;            // stack index of the array marker; the object marker follows it
+  int keep_null;
+  int depth;
+} decoder;
+
+// Raises "invalid JSON at line L column C: <reason>" for the byte at `at`. Lines and columns count
+// from 1; columns count characters (UTF-8 lead bytes), not bytes. Computed only on error.
+static NORETURN void decode_error(decoder *d, const unsigned char *at, const char *fmt, ...) {
+  int line = 1;
+  const unsigned char *line_start = d->start;
+  for (const unsigned char *q = d->start; q < at; q++) {
+    if (*q == '\n') {
+      line++;
+      line_start = q + 1;
+    }
+  }
+  int column = 1;
+  for (const unsigned char *q = line_start; q < at; q++) column += !((*q & 0xC0) == 0x80);
+  lua_State *L = d->L;
+  lua_pushfstring(L, "invalid JSON at line %d column %d: ", line, column);
+  va_list args;
+  va_start(args, fmt);
+  lua_pushvfstring(L, fmt, args);
+  va_end(args);
+  lua_concat(L, 2);
+  lua_error(L);
+  __builtin_unreachable();
+}
+
+// The error for a byte where something else was expected.
+static NORETURN void unexpected(decoder *d, const unsigned char *at) {
+  if (at >= d->end) decode_error(d, d->end, "unexpected end of input");
+  unsigned char c = *at;
+  if (c > 0x20 && c < 0x7F) decode_error(d, at, "unexpected character '%c'", (int)c);
+  size_t n = falua_utf8_sequence(at, d->end);
+  if (n == 0) decode_error(d, at, "invalid UTF-8");
+  unsigned long cp = n == 1 ? c : (unsigned long)(c & (0x7F >> n));
+  for (size_t i = 1; i < n; i++) cp = (cp << 6) | (at[i] & 0x3F);
+  char name[12];
+  snprintf(name, sizeof name, "U+%04lX", cp);
+  decode_error(d, at, "unexpected character %s", name);
+}
+
+static inline void skip_whitespace(decoder *d) {
+  const unsigned char *p = d->p, *end = d->end;
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+  d->p = p;
+}
+
+static int hex_value(unsigned char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c |= 0x20;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// Reads the 4 hex digits after "\u" at `p` (which points at the backslash); -1 if they are not.
+static long read_u_escape(const unsigned char *p, const unsigned char *end) {
+  if (end - p < 6 || p[0] != '\\' || p[1] != 'u') return -1;
+  long v = 0;
+  for (int i = 2; i < 6; i++) {
+    int h = hex_value(p[i]);
+    if (h < 0) return -1;
+    v = (v << 4) | h;
+  }
+  return v;
+}
+
+// Writes code point `cp` (at most U+10FFFF, not a surrogate) as UTF-8; returns its length.
+static int utf8_encode(unsigned long cp, char *out) {
+  if (cp < 0x80) {
+    out[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = (char)(0xC0 | (cp >> 6));
+    out[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | (cp >> 18));
+  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+// Decodes the escape at `p` (a backslash) into `b`; returns the byte after it.
+static const unsigned char *decode_escape(decoder *d, const unsigned char *p, falua_buffer *b) {
+  const unsigned char *end = d->end;
+  if (end - p < 2) decode_error(d, p, "unterminated string");
+  char c;
+  switch (p[1]) {
+    case '"': c = '"'; break;
+    case '\\': c = '\\'; break;
+    case '/': c = '/'; break;
+    case 'b': c = '\b'; break;
+    case 'f': c = '\f'; break;
+    case 'n': c = '\n'; break;
+    case 'r': c = '\r'; break;
+    case 't': c = '\t'; break;
+    case 'u': {
+      long cp = read_u_escape(p, end);
+      if (cp < 0) decode_error(d, p, "invalid \\u escape");
+      const unsigned char *next = p + 6;
+      if (cp >= 0xDC00 && cp <= 0xDFFF) decode_error(d, p, "lone surrogate");
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        long low = read_u_escape(next, end);
+        if (low < 0xDC00 || low > 0xDFFF) decode_error(d, p, "lone surrogate");
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        next += 6;
+      }
+      char *out = falua_buffer_reserve(d->L, b, 4);
+      b->len += (size_t)utf8_encode((unsigned long)cp, out);
+      return next;
+    }
+    default:
+      if (p[1] > 0x20 && p[1] < 0x7F) decode_error(d, p, "invalid escape '\\%c'", (int)p[1]);
+      decode_error(d, p, "invalid escape");
+  }
+  *falua_buffer_reserve(d->L, b, 1) = c;
+  b->len++;
+  return p + 2;
+}
+
+static void buffer_append(lua_State *L, falua_buffer *b, const void *src, size_t n) {
+  if (n == 0) return;  // the buffer may not be allocated yet: no memcpy to NULL
+  memcpy(falua_buffer_reserve(L, b, n), src, n);
+  b->len += n;
+}
+
+// Pushes the string whose opening quote is at d->p. Strings without escapes (the common case) are
+// pushed straight from the input; the others are unescaped into the scratch buffer.
+static void decode_string(decoder *d) {
+  lua_State *L = d->L;
+  const unsigned char *open = d->p, *end = d->end;
+  const unsigned char *run = open + 1, *p = run;
+  falua_buffer *b = NULL;
+  for (;;) {
+    p = skip_plain(p, end);
+    if (p == end) decode_error(d, open, "unterminated string");
+    unsigned char c = *p;
+    if (c == '"') break;
+    if (c >= 0x80) {
+      size_t n = falua_utf8_sequence(p, end);
+      if (n == 0) decode_error(d, p, "invalid UTF-8");
+      p += n;
+    } else if (c == '\\') {
+      if (b == NULL) {
+        b = d->scratch;
+        b->len = 0;
+      }
+      buffer_append(L, b, run, (size_t)(p - run));
+      p = run = decode_escape(d, p, b);
+    } else {
+      decode_error(d, p, "control character in string");
+    }
+  }
+  if (b == NULL) {
+    lua_pushlstring(L, (const char *)run, (size_t)(p - run));
+  } else {
+    buffer_append(L, b, run, (size_t)(p - run));
+    lua_pushlstring(L, b->data, b->len);
+  }
+  d->p = p + 1;
+}
+
+static inline int is_digit(const unsigned char *p, const unsigned char *end) {
+  return p < end && *p >= '0' && *p <= '9';
+}
+
+// Converts the JSON number text [s, e) (already checked against the grammar) to a double. strtod
+// reads the decimal point of the C locale, so the text is rewritten without one: "12.5e3" becomes
+// "125e2", which every locale reads the same way.
+static double number_to_double(decoder *d, const unsigned char *s, const unsigned char *e) {
+  char small[128];
+  size_t cap = (size_t)(e - s) + 32;
+  char *out = small;
+  if (cap > sizeof small) {
+    d->scratch->len = 0;
+    out = falua_buffer_reserve(d->L, d->scratch, cap);
+  }
+  char *o = out;
+  long long exponent = 0;
+  const unsigned char *p = s;
+  if (*p == '-') *o++ = (char)*p++;
+  while (p < e && *p >= '0' && *p <= '9') *o++ = (char)*p++;
+  if (p < e && *p == '.') {
+    for (p++; p < e && *p >= '0' && *p <= '9'; p++) {
+      *o++ = (char)*p;
+      exponent--;
+    }
+  }
+  if (p < e) {  // 'e' or 'E'
+    p++;
+    int negative = *p == '-';
+    if (*p == '-' || *p == '+') p++;
+    long long value = 0;
+    // Beyond a billion the result is 0 or infinity anyway; saturating keeps the sum in range.
+    for (; p < e; p++) value = value < 1000000000 ? value * 10 + (*p - '0') : value;
+    exponent += negative ? -value : value;
+  }
+  snprintf(o, 24, "e%lld", exponent);
+  return strtod(out, NULL);
+}
+
+// Pushes the number at d->p: an integer when it has no fraction or exponent and fits int64.
+static void decode_number(decoder *d) {
+  const unsigned char *s = d->p, *p = s, *end = d->end;
+  int negative = *p == '-';
+  if (negative) p++;
+  const unsigned char *digits = p;
+  if (!is_digit(p, end)) decode_error(d, s, "invalid number");
+  if (*p == '0') {
+    p++;
+    if (is_digit(p, end)) decode_error(d, s, "invalid number (leading zero)");
+  } else {
+    while (is_digit(p, end)) p++;
+  }
+  const unsigned char *int_end = p;
+  int is_float = 0;
+  if (p < end && *p == '.') {
+    p++;
+    if (!is_digit(p, end)) decode_error(d, s, "invalid number");
+    while (is_digit(p, end)) p++;
+    is_float = 1;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    p++;
+    if (p < end && (*p == '+' || *p == '-')) p++;
+    if (!is_digit(p, end)) decode_error(d, s, "invalid number");
+    while (is_digit(p, end)) p++;
+    is_float = 1;
+  }
+  d->p = p;
+  // 19 digits cannot overflow uint64; whether they fit int64 is checked below.
+  if (!is_float && int_end - digits <= 19) {
+    uint64_t u = 0;
+    for (const unsigned char *q = digits; q < int_end; q++) u = u * 10 + (uint64_t)(*q - '0');
+    if (!negative && u <= (uint64_t)INT64_MAX) {
+      lua_pushinteger(d->L, (lua_Integer)u);
+      return;
+    }
+    if (negative && u <= (uint64_t)INT64_MAX + 1) {
+      lua_pushinteger(d->L, (lua_Integer)(0 - u));  // two's complement: 2^63 becomes INT64_MIN
+      return;
+    }
+  }
+  lua_pushnumber(d->L, (lua_Number)number_to_double(d, s, p));
+}
+
+static void decode_literal(decoder *d, const char *word, size_t n) {
+  const unsigned char *p = d->p;
+  for (size_t i = 0; i < n; i++) {
+    if (p + i >= d->end || p[i] != (unsigned char)word[i]) unexpected(d, p + i);
+  }
+  d->p = p + n;
+}
+
+static void decode_value(decoder *d);
+
+static void enter(decoder *d) {
+  if (++d->depth > MAX_DEPTH) decode_error(d, d->p, "nesting deeper than %d", MAX_DEPTH);
+  if (!lua_checkstack(d->L, 4)) decode_error(d, d->p, "out of Lua stack space");
+}
+
+static void decode_array(decoder *d) {
+  lua_State *L = d->L;
+  enter(d);
+  d->p++;
+  lua_createtable(L, 0, 0);
+  lua_pushvalue(L, d->markers);
+  lua_setmetatable(L, -2);
+  skip_whitespace(d);
+  if (d->p < d->end && *d->p == ']') {
+    d->p++;
+    d->depth--;
+    return;
+  }
+  for (lua_Integer n = 1;; n++) {
+    decode_value(d);
+    if (lua_isnil(L, -1)) {  // null keeps its position in arrays
+      lua_pop(L, 1);
+      falua_push_null(L);
+    }
+    lua_rawseti(L, -2, n);
+    skip_whitespace(d);
+    if (d->p < d->end && *d->p == ',') {
+      d->p++;
+    } else if (d->p < d->end && *d->p == ']') {
+      d->p++;
+      break;
+    } else {
+      unexpected(d, d->p);
+    }
+  }
+  d->depth--;
+}
+
+static void decode_object(decoder *d) {
+  lua_State *L = d->L;
+  enter(d);
+  d->p++;
+  lua_createtable(L, 0, 0);
+  lua_pushvalue(L, d->markers + 1);
+  lua_setmetatable(L, -2);
+  skip_whitespace(d);
+  if (d->p < d->end && *d->p == '}') {
+    d->p++;
+    d->depth--;
+    return;
+  }
+  for (;;) {
+    skip_whitespace(d);
+    if (d->p >= d->end || *d->p != '"') unexpected(d, d->p);
+    decode_string(d);
+    skip_whitespace(d);
+    if (d->p >= d->end || *d->p != ':') unexpected(d, d->p);
+    d->p++;
+    decode_value(d);
+    // A null member is nil here unless keep_null: setting it removes the key, which also makes a
+    // later duplicate `"k": null` win over an earlier value, as the last duplicate does otherwise.
+    lua_rawset(L, -3);
+    skip_whitespace(d);
+    if (d->p < d->end && *d->p == ',') {
+      d->p++;
+    } else if (d->p < d->end && *d->p == '}') {
+      d->p++;
+      break;
+    } else {
+      unexpected(d, d->p);
+    }
+  }
+  d->depth--;
+}
+
+// Pushes the value at d->p (after whitespace). null pushes nil, or the sentinel with keep_null.
+static void decode_value(decoder *d) {
+  skip_whitespace(d);
+  if (d->p >= d->end) unexpected(d, d->p);
+  switch (*d->p) {
+    case '{': decode_object(d); return;
+    case '[': decode_array(d); return;
+    case '"': decode_string(d); return;
+    case 't': decode_literal(d, "true", 4); lua_pushboolean(d->L, 1); return;
+    case 'f': decode_literal(d, "false", 5); lua_pushboolean(d->L, 0); return;
+    case 'n':
+      decode_literal(d, "null", 4);
+      if (d->keep_null) falua_push_null(d->L);
+      else lua_pushnil(d->L);
+      return;
+    default:
+      if (*d->p == '-' || (*d->p >= '0' && *d->p <= '9')) {
+        decode_number(d);
+        return;
+      }
+      unexpected(d, d->p);
+  }
+}
+
+int falua_json_decode(lua_State *L) {
+  if (lua_type(L, 1) != LUA_TSTRING) luaL_typeerror(L, 1, "string");
+  size_t len;
+  const char *text = lua_tolstring(L, 1, &len);
+  int keep_null = 0;
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+      const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+      if (key == NULL || strcmp(key, "keep_null") != 0) {
+        luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key ? key : luaL_typename(L, -2)));
+      }
+      if (!lua_isboolean(L, -1)) luaL_argerror(L, 2, "option 'keep_null' must be a boolean");
+      keep_null = lua_toboolean(L, -1);
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, 2);
+  falua_push_markers(L);  // 3, 4
+  decoder d = {
+      .L = L,
+      .start = (const unsigned char *)text,
+      .p = (const unsigned char *)text,
+      .end = (const unsigned char *)text + len,
+      .scratch = falua_push_buffers(L, 1),  // 5
+      .markers = 3,
+      .keep_null = keep_null,
+      .depth = 0,
+  };
+  decode_value(&d);
+  skip_whitespace(&d);
+  if (d.p < d.end) decode_error(&d, d.p, "trailing data after the document");
+  return 1;
+}
+
+// MARK: - Encoder
+
+// How the encoder reached the value at one depth, kept so that an error can name its path.
+typedef struct {
+  const void *table;  // the value itself when it is a table: ancestors are scanned for cycles
+  const char *key;    // the object key leading here, or NULL when `index` applies
+  size_t key_len;
+  lua_Integer index;  // the 1-based array index leading here
+} frame;
+
+typedef struct {
+  const char *key;
+  size_t len;
+} key_ref;
+
+typedef struct {
+  lua_State *L;
+  falua_buffer *out;
+  falua_buffer *keys;    // key_ref stack: the sorted keys of the objects being encoded
+  falua_buffer *frames;  // frame stack, one per depth
+  const char *name;      // root name for error paths
+  int markers;
+  int indent;            // -1: compact
+} encoder;
+
+static inline frame *frame_at(encoder *e, int depth) { return (frame *)e->frames->data + depth; }
+
+static int is_identifier(const char *s, size_t n) {
+  if (n == 0 || (s[0] >= '0' && s[0] <= '9')) return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+      return 0;
+  }
+  return 1;
+}
+
+// Adds `s` as the body of a Lua string literal: quotes, backslashes, control characters and bytes
+// that are not UTF-8 are escaped, so that paths and error messages stay printable.
+static void add_quoted_body(luaL_Buffer *b, const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s, *end = p + n;
+  while (p < end) {
+    unsigned char c = *p;
+    size_t len = c >= 0x80 ? falua_utf8_sequence(p, end) : 1;
+    if (c == '"' || c == '\\') {
+      luaL_addchar(b, '\\');
+      luaL_addchar(b, (char)c);
+    } else if (c == '\n') {
+      luaL_addstring(b, "\\n");
+    } else if (c == '\t') {
+      luaL_addstring(b, "\\t");
+    } else if (c == '\r') {
+      luaL_addstring(b, "\\r");
+    } else if (c < 0x20 || c == 0x7F || len == 0) {
+      char hex[5] = {'\\', 'x', hex_digits[c >> 4], hex_digits[c & 15], 0};
+      luaL_addstring(b, hex);
+      len = 1;
+    } else {
+      luaL_addlstring(b, (const char *)p, len);
+    }
+    p += len;
+  }
+}
+
+// Raises "<path>: <reason>", the path leading to the value at `depth`.
+static NORETURN void encode_error(encoder *e, int depth, const char *fmt, ...) {
+  lua_State *L = e->L;
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  luaL_addstring(&b, e->name);
+  for (int i = 1; i <= depth; i++) {
+    frame *f = frame_at(e, i);
+    if (f->key == NULL) {
+      lua_pushfstring(L, "[%I]", (LUAI_UACINT)f->index);
+      luaL_addvalue(&b);
+    } else if (is_identifier(f->key, f->key_len)) {
+      luaL_addchar(&b, '.');
+      luaL_addlstring(&b, f->key, f->key_len);
+    } else {
+      luaL_addstring(&b, "[\"");
+      add_quoted_body(&b, f->key, f->key_len);
+      luaL_addstring(&b, "\"]");
+    }
+  }
+  luaL_addstring(&b, ": ");
+  va_list args;
+  va_start(args, fmt);
+  lua_pushvfstring(L, fmt, args);
+  va_end(args);
+  luaL_addvalue(&b);
+  luaL_pushresult(&b);
+  lua_error(L);
+  __builtin_unreachable();
+}
+
+// Pushes a readable rendering of the key at `idx` for error messages: "name", 3, true, 1.5.
+static const char *key_repr(lua_State *L, int idx) {
+  switch (lua_type(L, idx)) {
+    case LUA_TSTRING: {
+      size_t n;
+      const char *s = lua_tolstring(L, idx, &n);
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      luaL_addchar(&b, '"');
+      add_quoted_body(&b, s, n);
+      luaL_addchar(&b, '"');
+      luaL_pushresult(&b);
+      return lua_tostring(L, -1);
+    }
+    case LUA_TNUMBER:
+    case LUA_TBOOLEAN: return luaL_tolstring(L, idx, NULL);
+    default: return lua_pushfstring(L, "of type %s", luaL_typename(L, idx));
+  }
+}
+
+static inline void put_char(encoder *e, char c) {
+  *falua_buffer_reserve(e->L, e->out, 1) = c;
+  e->out->len++;
+}
+
+static inline void put_bytes(encoder *e, const void *s, size_t n) {
+  if (n == 0) return;  // the buffer may not be allocated yet: no memcpy to NULL
+  memcpy(falua_buffer_reserve(e->L, e->out, n), s, n);
+  e->out->len += n;
+}
+
+// Newline and indentation before an element at `depth` (pretty printing only).
+static void put_newline(encoder *e, int depth) {
+  size_t n = 1 + (size_t)e->indent * (size_t)depth;
+  char *o = falua_buffer_reserve(e->L, e->out, n);
+  o[0] = '\n';
+  memset(o + 1, ' ', n - 1);
+  e->out->len += n;
+}
+
+// Writes `s` as a JSON string. Invalid UTF-8 raises at `depth` (whose frame names the string).
+static void encode_string(encoder *e, const char *s, size_t n, int depth, int is_key) {
+  const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
+  put_char(e, '"');
+  for (;;) {
+    p = skip_plain(p, end);
+    if (p == end) break;
+    unsigned char c = *p;
+    if (c >= 0x80) {  // stays in the run: non-ASCII is written as is
+      size_t len = falua_utf8_sequence(p, end);
+      if (len == 0) {
+        if (is_key) encode_error(e, depth, "invalid UTF-8 in key");
+        encode_error(e, depth, "invalid UTF-8 at byte %d", (int)(p - (const unsigned char *)s) + 1);
+      }
+      p += len;
+      continue;
+    }
+    put_bytes(e, run, (size_t)(p - run));
+    char esc[6] = {'\\', 0, 0, 0, 0, 0};
+    size_t esc_len = 2;
+    switch (c) {
+      case '"': esc[1] = '"'; break;
+      case '\\': esc[1] = '\\'; break;
+      case '\b': esc[1] = 'b'; break;
+      case '\f': esc[1] = 'f'; break;
+      case '\n': esc[1] = 'n'; break;
+      case '\r': esc[1] = 'r'; break;
+      case '\t': esc[1] = 't'; break;
+      default:
+        esc[1] = 'u';
+        esc[2] = '0';
+        esc[3] = '0';
+        esc[4] = hex_digits[c >> 4];
+        esc[5] = hex_digits[c & 15];
+        esc_len = 6;
+    }
+    put_bytes(e, esc, esc_len);
+    run = ++p;
+  }
+  put_bytes(e, run, (size_t)(p - run));
+  put_char(e, '"');
+}
+
+static void encode_integer(encoder *e, lua_Integer i) {
+  char digits[24], *o = digits + sizeof digits;
+  uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;  // no overflow for INT64_MIN
+  do {
+    *--o = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (i < 0) *--o = '-';
+  put_bytes(e, o, (size_t)(digits + sizeof digits - o));
+}
+
+// True when the decimal `digits[0..n)` x 10^(exp10 - n + 1) reads back as `x`. No decimal point is
+// written, so strtod's locale does not matter.
+static int reads_back(const char *digits, int n, int exp10, double x) {
+  char text[48];
+  memcpy(text, digits, (size_t)n);
+  snprintf(text + n, sizeof text - (size_t)n, "e%d", exp10 - n + 1);
+  return strtod(text, NULL) == x;
+}
+
+// The digits (no trailing zeros) and decimal exponent of the shortest decimal that reads back as
+// the finite positive `x`, so that x = d.ddd x 10^exp10. Returns the digit count.
+//
+// `%.{p-1}e` gives the nearest p-digit decimal. For a normal double, if any decimal of at most 15
+// digits reads back, the nearest 15-digit one is that same decimal padded with zeros (15 digits
+// always survive decimal -> double -> decimal: DBL_DIG), so trying 15, 16, 17 in that order finds
+// the same answer as trying every precision from 1. Subnormals have fewer bits, so they try all.
+static int shortest_digits(double x, char digits[20], int *exp10) {
+  int n = 0;
+  for (int precision = x < 2.2250738585072014e-308 ? 1 : 15; precision <= 17; precision++) {
+    char text[48];
+    snprintf(text, sizeof text, "%.*e", precision - 1, x);
+    // The text is "d.ddde+XX" where the point is the locale's: keep the digits, skip the rest.
+    const char *c = text;
+    n = 0;
+    for (; *c && *c != 'e'; c++) {
+      if (*c >= '0' && *c <= '9') digits[n++] = *c;
+    }
+    *exp10 = atoi(c + 1);
+    if (precision == 17 || reads_back(digits, n, *exp10, x)) break;
+  }
+  while (n > 1 && digits[n - 1] == '0') n--;
+  return n;
+}
+
+// Writes a finite float the way Python's repr does, so that a float always reads back as a float:
+// "0.1", "1.0", "-0.0", "1e+16", "1.5e-07", "5e-324" (exponent form below 1e-4 and from 1e16).
+static void encode_float(encoder *e, double x) {
+  char text[40], *o = text;
+  if (signbit(x)) {
+    *o++ = '-';
+    x = -x;
+  }
+  if (x == 0) {
+    memcpy(o, "0.0", 3);
+    put_bytes(e, text, (size_t)(o + 3 - text));
+    return;
+  }
+  char digits[20];
+  int exp10, n;
+  if (x < 9007199254740992.0 && x == (double)(int64_t)x) {
+    // Integers below 2^53 are exact, and their digits are already the shortest form.
+    n = snprintf(digits, sizeof digits, "%lld", (long long)x);
+    exp10 = n - 1;
+    while (n > 1 && digits[n - 1] == '0') n--;
+  } else {
+    n = shortest_digits(x, digits, &exp10);
+  }
+  if (exp10 < -4 || exp10 >= 16) {
+    *o++ = digits[0];
+    if (n > 1) {
+      *o++ = '.';
+      memcpy(o, digits + 1, (size_t)n - 1);
+      o += n - 1;
+    }
+    o += snprintf(o, 8, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
+  } else if (exp10 < 0) {
+    *o++ = '0';
+    *o++ = '.';
+    for (int i = -1; i > exp10; i--) *o++ = '0';
+    memcpy(o, digits, (size_t)n);
+    o += n;
+  } else if (exp10 + 1 >= n) {
+    memcpy(o, digits, (size_t)n);
+    o += n;
+    for (int i = n; i <= exp10; i++) *o++ = '0';
+    memcpy(o, ".0", 2);
+    o += 2;
+  } else {
+    memcpy(o, digits, (size_t)exp10 + 1);
+    o += exp10 + 1;
+    *o++ = '.';
+    memcpy(o, digits + exp10 + 1, (size_t)(n - exp10 - 1));
+    o += n - exp10 - 1;
+  }
+  put_bytes(e, text, (size_t)(o - text));
+}
+
+static void encode_value(encoder *e, int depth);
+
+// Frame `depth` must exist before it is written: grow the frame stack one level ahead.
+static void reserve_frame(encoder *e, int depth) {
+  size_t need = ((size_t)depth + 1) * sizeof(frame);
+  if (need > e->frames->len) {
+    falua_buffer_reserve(e->L, e->frames, need - e->frames->len);
+    e->frames->len = need;
+  }
+}
+
+static int compare_keys(const void *a, const void *b) {
+  const key_ref *x = (const key_ref *)a, *y = (const key_ref *)b;
+  int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+  if (c != 0) return c;
+  return (x->len > y->len) - (x->len < y->len);
+}
+
+// Writes the table at `t` as an array of its values 1..n; the keys were checked to be integers.
+static void encode_array(encoder *e, int t, int depth, lua_Integer count, lua_Integer min,
+                         lua_Integer max) {
+  lua_State *L = e->L;
+  if (count > 0 && min < 1) encode_error(e, depth, "invalid array index %I", (LUAI_UACINT)min);
+  if (count > 0 && max != count) {  // keys are distinct integers in 1..max, so one is missing
+    lua_Integer i = 1;
+    while (lua_rawgeti(L, t, i) != LUA_TNIL) {
+      lua_pop(L, 1);
+      i++;
+    }
+    encode_error(e, depth, "sparse array: missing index %I", (LUAI_UACINT)i);
+  }
+  put_char(e, '[');
+  reserve_frame(e, depth + 1);
+  for (lua_Integer i = 1; i <= count; i++) {
+    if (i > 1) put_char(e, ',');
+    if (e->indent >= 0) put_newline(e, depth + 1);
+    frame *f = frame_at(e, depth + 1);
+    f->key = NULL;
+    f->index = i;
+    lua_rawgeti(L, t, i);
+    encode_value(e, depth + 1);
+    lua_pop(L, 1);
+  }
+  if (e->indent >= 0 && count > 0) put_newline(e, depth);
+  put_char(e, ']');
+}
+
+// Writes the table at `t` as an object, its keys (the key_refs from `first` on) sorted bytewise.
+static void encode_object(encoder *e, int t, int depth, size_t first) {
+  lua_State *L = e->L;
+  size_t count = e->keys->len / sizeof(key_ref) - first;
+  if (count > 1) qsort((key_ref *)e->keys->data + first, count, sizeof(key_ref), compare_keys);
+  put_char(e, '{');
+  reserve_frame(e, depth + 1);
+  for (size_t i = 0; i < count; i++) {
+    key_ref k = ((key_ref *)e->keys->data)[first + i];  // a copy: nested objects may move the stack
+    if (i > 0) put_char(e, ',');
+    if (e->indent >= 0) put_newline(e, depth + 1);
+    frame *f = frame_at(e, depth + 1);
+    f->key = k.key;
+    f->key_len = k.len;
+    encode_string(e, k.key, k.len, depth + 1, 1);
+    put_char(e, ':');
+    if (e->indent >= 0) put_char(e, ' ');
+    lua_pushlstring(L, k.key, k.len);
+    lua_rawget(L, t);
+    encode_value(e, depth + 1);
+    lua_pop(L, 1);
+  }
+  if (e->indent >= 0 && count > 0) put_newline(e, depth);
+  put_char(e, '}');
+  e->keys->len = first * sizeof(key_ref);
+}
+
+// Writes the table on the stack top. One pass over its keys classifies it (and collects string
+// keys for sorting); the markers decide, else the keys: 1..n is an array, strings an object.
+static void encode_table(encoder *e, int depth) {
+  lua_State *L = e->L;
+  int t = lua_gettop(L);
+  const void *self = lua_topointer(L, t);
+  for (int i = 0; i < depth; i++) {
+    if (frame_at(e, i)->table == self) encode_error(e, depth, "cycle detected");
+  }
+  if (depth >= MAX_DEPTH) encode_error(e, depth, "nesting deeper than %d", MAX_DEPTH);
+  if (!lua_checkstack(L, 6)) encode_error(e, depth, "out of Lua stack space");
+  frame_at(e, depth)->table = self;
+
+  falua_marker marker = falua_marker_at(L, t, e->markers);
+  size_t first_key = e->keys->len / sizeof(key_ref);
+  lua_Integer ints = 0, min = LUA_MAXINTEGER, max = LUA_MININTEGER;
+  size_t strings = 0;
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      key_ref *k = (key_ref *)falua_buffer_reserve(L, e->keys, sizeof(key_ref));
+      k->key = lua_tolstring(L, -1, &k->len);
+      e->keys->len += sizeof(key_ref);
+      strings++;
+    } else if (lua_isinteger(L, -1)) {
+      lua_Integer i = lua_tointeger(L, -1);
+      ints++;
+      if (i < min) min = i;
+      if (i > max) max = i;
+    } else {
+      encode_error(e, depth, "unsupported key %s", key_repr(L, -1));
+    }
+  }
+  if (strings > 0 && (marker == FALUA_MARKED_ARRAY || (marker == FALUA_UNMARKED && ints > 0))) {
+    // Name the smallest string key, so that the message does not depend on traversal order.
+    key_ref *keys = (key_ref *)e->keys->data + first_key, *least = keys;
+    for (size_t i = 1; i < strings; i++) {
+      if (compare_keys(keys + i, least) < 0) least = keys + i;
+    }
+    lua_pushlstring(L, least->key, least->len);
+    const char *string_key = key_repr(L, -1);
+    if (marker == FALUA_MARKED_ARRAY) encode_error(e, depth, "array has string key %s", string_key);
+    encode_error(e, depth, "mixed table: integer key %I and string key %s", (LUAI_UACINT)min,
+                 string_key);
+  }
+  if (marker == FALUA_MARKED_OBJECT && ints > 0)
+    encode_error(e, depth, "object has non-string key %I", (LUAI_UACINT)min);
+
+  if (marker == FALUA_MARKED_ARRAY || (marker == FALUA_UNMARKED && ints > 0)) {
+    encode_array(e, t, depth, ints, min, max);
+  } else {
+    encode_object(e, t, depth, first_key);  // also an empty unmarked table: {}
+  }
+}
+
+// Writes the value on the stack top, leaving the stack as it was.
+static void encode_value(encoder *e, int depth) {
+  lua_State *L = e->L;
+  switch (lua_type(L, -1)) {
+    case LUA_TNIL:
+      // Only the root can be nil: a table has no nil values.
+      put_bytes(e, "null", 4);
+      return;
+    case LUA_TBOOLEAN:
+      if (lua_toboolean(L, -1)) put_bytes(e, "true", 4);
+      else put_bytes(e, "false", 5);
+      return;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, -1)) {
+        encode_integer(e, lua_tointeger(L, -1));
+      } else {
+        double x = (double)lua_tonumber(L, -1);
+        if (isnan(x)) encode_error(e, depth, "cannot encode NaN");
+        if (isinf(x)) encode_error(e, depth, "cannot encode %s", x > 0 ? "inf" : "-inf");
+        encode_float(e, x);
+      }
+      return;
+    case LUA_TSTRING: {
+      size_t n;
+      const char *s = lua_tolstring(L, -1, &n);
+      encode_string(e, s, n, depth, 0);
+      return;
+    }
+    case LUA_TTABLE:
+      encode_table(e, depth);
+      return;
+    case LUA_TLIGHTUSERDATA:
+      if (!falua_is_null(L, -1)) encode_error(e, depth, "cannot encode a userdata");
+      put_bytes(e, "null", 4);
+      return;
+    default:  // function, full userdata, thread
+      encode_error(e, depth, "cannot encode a %s", luaL_typename(L, -1));
+  }
+}
+
+int falua_json_encode(lua_State *L) {
+  luaL_checkany(L, 1);
+  const char *name = "value";
+  lua_Integer indent = -1;
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+      const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+      if (key != NULL && strcmp(key, "name") == 0) {
+        if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, 2, "option 'name' must be a string");
+      } else if (key != NULL && strcmp(key, "indent") == 0) {
+        int ok;
+        indent = lua_tointegerx(L, -1, &ok);  // integral floats too, as luaL_checkinteger does
+        if (!ok || lua_type(L, -1) != LUA_TNUMBER || indent < 0 || indent > MAX_INDENT)
+          luaL_argerror(L, 2, "option 'indent' must be an integer from 0 to 32");
+      } else {
+        luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key ? key : luaL_typename(L, -2)));
+      }
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, 2);
+  if (lua_istable(L, 2)) {
+    lua_pushliteral(L, "name");
+    if (lua_rawget(L, 2) == LUA_TSTRING) name = lua_tostring(L, 3);
+  }
+  lua_settop(L, 3);  // 3: the name, kept on the stack while `name` points into it
+  falua_push_markers(L);  // 4, 5
+  falua_buffer *buffers = falua_push_buffers(L, 3);  // 6
+  encoder e = {
+      .L = L,
+      .out = &buffers[0],
+      .keys = &buffers[1],
+      .frames = &buffers[2],
+      .name = name,
+      .markers = 4,
+      .indent = (int)indent,
+  };
+  reserve_frame(&e, 0);
+  frame_at(&e, 0)->key = NULL;
+  lua_pushvalue(L, 1);
+  encode_value(&e, 0);
+  lua_pushlstring(L, e.out->data ? e.out->data : "", e.out->len);
+  return 1;
+}
+
+// MARK: - Library
+
+int falua_open_json(lua_State *L) {
+  static const luaL_Reg functions[] = {
+      {"encode", falua_json_encode},
+      {"decode", falua_json_decode},
+      {"array", falua_mark_array},
+      {"object", falua_mark_object},
+      {NULL, NULL},
+  };
+  luaL_newlib(L, functions);
+  falua_push_markers(L);  // create them now, so that they exist in the registry from the start
+  lua_pop(L, 2);
+  falua_push_null(L);
+  lua_setfield(L, -2, "null");
+  return 1;
+}

@@ -1,0 +1,6 @@
+// Umbrella header: what Swift sees of Lua, libcurl and falua's C helpers.
+#include "falua_lua.h"
+#include "falua_curl.h"
+#include "falua_codec.h"
+#include "falua_version.h"
+#include "falua_png.h"

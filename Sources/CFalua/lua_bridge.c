@@ -1,0 +1,110 @@
+#include "falua_lua.h"
+#include <signal.h>
+#include <string.h>
+
+typedef struct {
+  falua_swift_fn fn;
+  void *context;
+  void (*release)(void *);
+} swift_function;
+
+static const char *const swift_function_mt = "falua.swift_function";
+
+static int swift_function_gc(lua_State *L) {
+  swift_function *f = (swift_function *)lua_touserdata(L, 1);
+  if (f->release && f->context) f->release(f->context);
+  f->context = NULL;
+  return 0;
+}
+
+static int trampoline(lua_State *L) {
+  swift_function *f = (swift_function *)lua_touserdata(L, lua_upvalueindex(1));
+  int n = f->fn(L, f->context);
+  if (n == FALUA_RAISE) return lua_error(L);  // the Swift frame has already returned
+  return n;
+}
+
+void falua_push_swift_function(lua_State *L, falua_swift_fn fn, void *context, void (*release)(void *)) {
+  swift_function *f = (swift_function *)lua_newuserdatauv(L, sizeof(swift_function), 0);
+  f->fn = fn;
+  f->context = context;
+  f->release = release;
+  if (luaL_newmetatable(L, swift_function_mt)) {
+    lua_pushcfunction(L, swift_function_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  lua_pushcclosure(L, trampoline, 1);
+}
+
+static int message_handler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+      msg = lua_tostring(L, -1);
+    } else {
+      msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+  }
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+int falua_pcall_traceback(lua_State *L, int nargs, int nresults) {
+  int base = lua_gettop(L) - nargs;
+  lua_pushcfunction(L, message_handler);
+  lua_insert(L, base);
+  int status = lua_pcall(L, nargs, nresults, base);
+  lua_remove(L, base);
+  return status;
+}
+
+// The innermost coroutine being resumed, for the interrupt hook. Lua code runs on one thread.
+static lua_State *volatile running = NULL;
+static volatile sig_atomic_t interrupted = 0;
+
+int falua_resume(lua_State *co, lua_State *from, int nargs, int *nresults) {
+  lua_State *outer = running;
+  running = co;
+  if (interrupted) falua_interrupt();
+  int status = lua_resume(co, from, nargs, nresults);
+  running = outer;
+  return status;
+}
+
+static void interrupt_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  lua_sethook(L, NULL, 0, 0);
+  luaL_error(L, "interrupted");
+}
+
+void falua_interrupt(void) {
+  interrupted = 1;
+  lua_State *L = running;
+  if (L) lua_sethook(L, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+void falua_clear_interrupt(void) { interrupted = 0; }
+int falua_interrupted(void) { return interrupted; }
+
+int falua_lua_resume(lua_State *L) {
+  lua_State *co = lua_tothread(L, 1);
+  luaL_argexpected(L, co, 1, "coroutine");
+  int nargs = lua_gettop(L) - 1;
+  if (!lua_checkstack(co, nargs)) return luaL_error(L, "too many arguments to resume");
+  lua_xmove(L, co, nargs);
+  int nresults = 0;
+  int status = falua_resume(co, L, nargs, &nresults);
+  if (status == LUA_OK || status == LUA_YIELD) {
+    if (!lua_checkstack(L, nresults + 1)) {
+      lua_pop(co, nresults);
+      return luaL_error(L, "too many results to resume");
+    }
+    lua_pushboolean(L, 1);
+    lua_xmove(co, L, nresults);
+    return nresults + 1;
+  }
+  lua_pushboolean(L, 0);
+  lua_xmove(co, L, 1);  // the error object
+  return 2;
+}

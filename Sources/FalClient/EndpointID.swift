@@ -1,0 +1,60 @@
+/// A parsed endpoint id (PROTOCOL.md §1.1): `[namespace/]owner/alias[/path]`.
+public struct EndpointID: Sendable, Hashable, CustomStringConvertible {
+  /// `workflows` or `comfy`, when the id starts with one of them.
+  public var namespace: String?
+  /// The app's owner (`fal-ai`).
+  public var owner: String
+  /// The app's alias (`flux`).
+  public var alias: String
+  /// Everything after the alias (`schnell`, `dev/image-to-image`), nil when empty.
+  public var path: String?
+
+  private static let namespaces: Set<String> = ["workflows", "comfy"]
+
+  /// Parses an id; a legacy `123-myapp` becomes `123/myapp`.
+  public init(parsing id: String) throws(FalError) {
+    let normalized = try Self.normalized(id)
+    var parts = normalized.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    if Self.namespaces.contains(parts[0]) {
+      namespace = parts.removeFirst()
+    }
+    // Both official clients index past the end here and crash; an error is kinder. Dot segments
+    // are refused too: curl would resolve them and send the request (and the key) to another path.
+    guard parts.count >= 2, !parts[0].isEmpty, !parts[1].isEmpty,
+      !parts.contains(where: { $0 == "." || $0 == ".." })
+    else { throw Self.invalid(id) }
+    owner = parts[0]
+    alias = parts[1]
+    let rest = parts.dropFirst(2).joined(separator: "/")
+    path = rest.isEmpty ? nil : rest
+  }
+
+  /// `namespace/owner/alias`: what queue follow-up URLs use.
+  public var appPath: String {
+    [namespace, owner, alias].compactMap { $0 }.joined(separator: "/")
+  }
+
+  /// `appPath` plus `/path`: what run and submit URLs use.
+  public var fullPath: String {
+    path.map { "\(appPath)/\($0)" } ?? appPath
+  }
+
+  /// The normalised id, as `fullPath`.
+  public var description: String { fullPath }
+
+  /// Step 1 of §1.1: ids with a `/` pass, `123-myapp` becomes `123/myapp`, others are refused.
+  private static func normalized(_ id: String) throws(FalError) -> String {
+    if id.contains("/") { return id }
+    guard let dash = id.firstIndex(of: "-") else { throw invalid(id) }
+    let number = id[..<dash]
+    let name = id[id.index(after: dash)...]
+    guard !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }), !name.isEmpty,
+      name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+    else { throw invalid(id) }
+    return "\(number)/\(name)"
+  }
+
+  private static func invalid(_ id: String) -> FalError {
+    FalError.usage("Invalid app id: \(id). Must be in the format <appOwner>/<appId>")
+  }
+}

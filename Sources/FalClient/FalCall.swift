@@ -1,0 +1,33 @@
+/// One fal HTTP operation (PROTOCOL.md §5, §6).
+public enum FalCall: Sendable, Equatable {
+  /// POST to the run host; `path` is appended to the endpoint's.
+  case run(path: String?)
+  /// POST to the queue; `path` is appended to the endpoint's.
+  case submit(path: String?)
+  /// GET a queued request's status, with or without logs.
+  case status(requestID: String, logs: Bool)
+  /// GET a queued request's result.
+  case result(requestID: String)
+  /// PUT a cancellation of a queued request.
+  case cancel(requestID: String)
+
+  /// The name used in errors: `run`, `submit`, `status`, `result`, `cancel`.
+  public var name: String {
+    switch self {
+    case .run: return "run"
+    case .submit: return "submit"
+    case .status: return "status"
+    case .result: return "result"
+    case .cancel: return "cancel"
+    }
+  }
+
+  /// The HTTP method.
+  public var method: String {
+    switch self {
+    case .run, .submit: return "POST"
+    case .status, .result: return "GET"
+    case .cancel: return "PUT"
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import Transport
+
+// Builds URLs and headers, retries transient failures with backoff on loop timers (never
+// blocking), and maps failures to `FalError`.
+/// Speaks the fal HTTP protocol on an event loop.
+public final class FalClient {
+  /// Hosts, key and user agent; changes apply to calls started afterwards.
+  public var config: FalConfig
+  /// When to retry and how long to wait.
+  public var retryPolicy = RetryPolicy()
+  /// Jitter source, uniform in [0, 1); injectable so tests can pin delays.
+  public var random: () -> Double = { Double.random(in: 0..<1) }
+  /// The loop every transfer and retry timer runs on.
+  public let loop: EventLoop
+
+  /// Timeouts of the queue's follow-up calls and of submit (the Python client's values).
+  static let queueTimeout = 120.0, queueConnectTimeout = 30.0
+
+  /// A client using `config` on `loop`.
+  public init(config: FalConfig, loop: EventLoop) {
+    self.config = config
+    self.loop = loop
+  }
+
+  /// The request `perform` would send (first attempt and every retry are identical).
+  public func request(for call: FalCall, endpoint: EndpointID, body: [UInt8]?, options: RequestOptions)
+    -> HTTPRequest
+  {
+    var request = HTTPRequest(
+      method: call.method, url: url(for: call, endpoint: endpoint, options: options),
+      headers: headers(for: call, hasBody: body != nil, options: options), body: body)
+    switch call {
+    case .run:
+      request.timeout = options.timeout
+    case .submit:
+      request.timeout = Self.queueTimeout
+    case .status, .result, .cancel:
+      request.timeout = Self.queueTimeout
+      request.connectTimeout = Self.queueConnectTimeout
+    }
+    return request
+  }
+
+  // `completion` runs inside a later `runOnce`, never inside `perform`, and never after the
+  // returned operation was cancelled.
+  /// Starts `call`; `completion` gets a 2xx reply or a `FalError` once retries are exhausted.
+  @discardableResult
+  public func perform(
+    _ call: FalCall, endpoint: EndpointID, body: [UInt8]?, options: RequestOptions,
+    completion: @escaping (Result<HTTPResponse, FalError>) -> Void
+  ) -> FalOperation {
+    let context = FalOperation.Context(
+      endpoint: endpoint.description, operation: call.name, key: config.key, policy: retryPolicy,
+      random: random)
+    let operation = FalOperation(loop: loop, context: context, completion: completion)
+    do {
+      try options.validate()
+      operation.start(request(for: call, endpoint: endpoint, body: body, options: options))
+    } catch {
+      var error = error
+      error.endpoint = context.endpoint
+      error.operation = context.operation
+      operation.fail(error)
+    }
+    return operation
+  }
+}

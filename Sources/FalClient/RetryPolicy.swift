@@ -1,0 +1,51 @@
+import Transport
+
+/// When and how long to wait before trying a call again (the Python client's, PROTOCOL.md §14).
+public struct RetryPolicy: Sendable {
+  /// Attempts in total, the first included.
+  public var maxAttempts: Int
+  /// Delay before the first retry, before jitter.
+  public var baseDelay: Double
+  /// Upper bound of every delay, jitter included.
+  public var maxDelay: Double
+
+  /// The Python client's values: 10 attempts, 0.1 s doubling up to 30 s.
+  public init(maxAttempts: Int = 10, baseDelay: Double = 0.1, maxDelay: Double = 30) {
+    self.maxAttempts = maxAttempts
+    self.baseDelay = baseDelay
+    self.maxDelay = maxDelay
+  }
+
+  /// Seconds to wait before retry `retry` (1-based), given `random` uniform in [0, 1).
+  public func delay(beforeRetry retry: Int, random: Double) -> Double {
+    let backoff = min(baseDelay * Double(1 << min(max(retry - 1, 0), 62)), maxDelay)
+    return min(backoff * (0.5 + random), maxDelay)
+  }
+
+  // Timeouts count only when the request carried no `X-Fal-Request-Timeout` (the user's deadline
+  // is honoured); 502/503/504 only when they came from the ingress (no `x-fal-request-id`), and
+  // never a 504 for an expired `start_timeout`.
+  /// Whether another attempt may help.
+  public static func isTransient(_ outcome: Result<HTTPResponse, TransportError>, sentRequestTimeout: Bool)
+    -> Bool
+  {
+    switch outcome {
+    case .failure(let error):
+      switch error.kind {
+      case .connect, .resolve, .send, .receive: return true
+      case .timeout: return !sentRequestTimeout
+      case .tls, .other: return false
+      }
+    case .success(let reply):
+      switch reply.status {
+      case 408, 409, 429:
+        return true
+      case 502, 503, 504:
+        if reply.status == 504, reply.headers.contains(name: "x-fal-request-timeout-type") { return false }
+        return !reply.headers.contains(name: "x-fal-request-id")
+      default:
+        return false
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import CFalua
+import Foundation
+import LuaKit
+
+/// The Swift half of an app's `ctx`: primitives bound to the request its runner is serving
+/// (`RunnerPrelude` wraps them into the `ctx` table). Used only on the runner's thread.
+final class AppContext {
+  private static let levels: Set<String> = ["STDERR", "STDOUT", "ERROR", "INFO", "WARN", "DEBUG"]
+  /// Big enough for any demo image, small enough that a typo cannot exhaust memory.
+  private static let maxImageSide = 8192
+
+  private let store: QueueStore
+  private let files: FileStore
+  private let fileURL: @Sendable (String) -> String
+  /// The request being served; set by the runner around each call.
+  var current: RequestRecord?
+
+  init(store: QueueStore, files: FileStore, fileURL: @escaping @Sendable (String) -> String) {
+    self.store = store
+    self.files = files
+    self.fileURL = fileURL
+  }
+
+  /// Pushes `{log, sleep, cancelled, store, png}`.
+  func pushPrimitives(onto lua: Lua) {
+    lua.newTable(record: 5)
+    lua.register([
+      "log": { lua in try self.log(lua) },
+      "sleep": { lua in try self.sleep(lua) },
+      "cancelled": { lua in
+        lua.push(self.store.isCancelRequested(try self.request("cancelled")))
+        return 1
+      },
+      "store": { lua in try self.storeFile(lua) },
+      "png": { lua in try Self.png(lua) },
+    ])
+  }
+
+  private func request(_ function: String) throws -> RequestRecord {
+    guard let current else { throw LuaError(message: "ctx.\(function): called outside a request") }
+    return current
+  }
+
+  /// `ctx.log(message, level = "INFO")`.
+  private func log(_ lua: Lua) throws -> Int32 {
+    let record = try request("log")
+    let message = lua.string(at: 1) ?? ""
+    var level = "INFO"
+    if !lua.isNoneOrNil(2) {
+      guard let name = lua.string(at: 2)?.uppercased(), Self.levels.contains(name) else {
+        throw LuaError(
+          message: "ctx.log: level must be one of \(Self.levels.sorted().joined(separator: ", "))")
+      }
+      level = name
+    }
+    store.log(LogEntry(message: message, level: level, timestamp: Timestamp.iso8601(Date())), to: record)
+    return 0
+  }
+
+  /// `ctx.sleep(seconds)` primitive: returns true when woken by a cancellation.
+  private func sleep(_ lua: Lua) throws -> Int32 {
+    let record = try request("sleep")
+    guard let seconds = lua.number(at: 1), seconds >= 0, seconds.isFinite else {
+      throw LuaError(message: "ctx.sleep: seconds must be a non-negative number")
+    }
+    lua.push(store.sleep(seconds, for: record))
+    return 1
+  }
+
+  /// `ctx.store(bytes, content_type = "application/octet-stream") -> url`.
+  private func storeFile(_ lua: Lua) throws -> Int32 {
+    _ = try request("store")
+    guard let bytes = lua.bytes(at: 1) else { throw LuaError(message: "ctx.store: bytes must be a string") }
+    var contentType = "application/octet-stream"
+    if !lua.isNoneOrNil(2) {
+      guard let text = lua.string(at: 2), !text.isEmpty else {
+        throw LuaError(message: "ctx.store: content_type must be a non-empty string")
+      }
+      contentType = text
+    }
+    lua.push(fileURL(files.put(Data(bytes), contentType: contentType)))
+    return 1
+  }
+
+  /// `ctx.png(width, height, seed = 0) -> bytes`: a deterministic gradient from the C encoder.
+  private static func png(_ lua: Lua) throws -> Int32 {
+    guard let width = lua.integer(at: 1), let height = lua.integer(at: 2),
+      (1...maxImageSide).contains(width), (1...maxImageSide).contains(height)
+    else {
+      throw LuaError(message: "ctx.png: width and height must be integers from 1 to \(maxImageSide)")
+    }
+    var seed = 0
+    if !lua.isNoneOrNil(3) {
+      guard let value = lua.integer(at: 3) else {
+        throw LuaError(message: "ctx.png: seed must be an integer")
+      }
+      seed = value
+    }
+    var size = 0
+    guard let png = falua_png_gradient(UInt32(width), UInt32(height), UInt64(bitPattern: Int64(seed)), &size)
+    else {
+      throw LuaError(message: "ctx.png: out of memory")
+    }
+    defer { free(png) }
+    lua.push(bytes: Array(UnsafeBufferPointer(start: png, count: size)))
+    return 1
+  }
+}

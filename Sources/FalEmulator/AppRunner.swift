@@ -1,0 +1,106 @@
+import Foundation
+import LuaKit
+
+/// One runner of an app: a thread with its own Lua state (states are not thread-safe) that loads
+/// the app once, then serves the app's queue one request at a time.
+final class AppRunner: @unchecked Sendable {
+  private let app: AppSource
+  private let index: Int
+  private let store: QueueStore
+  private let context: AppContext
+  private let exited = DispatchSemaphore(value: 0)
+
+  init(app: AppSource, index: Int, store: QueueStore, context: AppContext) {
+    self.app = app
+    self.index = index
+    self.store = store
+    self.context = context
+  }
+
+  /// Starts the thread; it ends once the store stops.
+  func start() {
+    let thread = Thread { [self] in
+      serve()
+      exited.signal()
+    }
+    thread.name = "falua-emulator \(app.id) #\(index)"
+    thread.stackSize = 16 << 20
+    thread.start()
+  }
+
+  /// Waits for the thread to end; false when its app is still busy at `deadline`.
+  @discardableResult func waitUntilExited(before deadline: DispatchTime) -> Bool {
+    exited.wait(timeout: deadline) == .success
+  }
+
+  /// References to the prelude's `invoke` and the app's `run`.
+  private struct Loaded {
+    var invoke: LuaRef
+    var run: LuaRef
+  }
+
+  private func serve() {
+    let vm = LuaVM()
+    let loaded = Result { try load(into: vm.lua) }
+    while let record = store.nextJob(for: app.id) {
+      let outcome: Outcome
+      switch loaded {
+      case .success(let refs): outcome = execute(record, lua: vm.lua, refs)
+      case .failure(let error):
+        // The file passed validation at start-up, so this is an app that loads differently per state.
+        outcome = .runnerError("app \(app.id) failed to load: \(String(describing: error).withoutTraceback)")
+      }
+      store.finish(record, with: outcome)
+    }
+  }
+
+  private func load(into lua: Lua) throws -> Loaded {
+    try lua.openJSONGlobal()
+    try lua.load(RunnerPrelude.source, name: "=emulator")
+    lua.getGlobal("json")
+    context.pushPrimitives(onto: lua)
+    try lua.call(arguments: 2, results: 1)
+    let invoke = lua.ref()
+    try lua.loadApp(app.source, fileName: app.fileName)
+    guard lua.type(at: -1) == .table, lua.rawGet(field: "run", in: -1) == .function else {
+      throw LuaError(message: "\(app.fileName) no longer returns a table with a run function")
+    }
+    let run = lua.ref()
+    lua.pop()
+    return Loaded(invoke: invoke, run: run)
+  }
+
+  private func execute(_ record: RequestRecord, lua: Lua, _ loaded: Loaded) -> Outcome {
+    let top = lua.top
+    context.current = record
+    defer {
+      context.current = nil
+      lua.top = top
+    }
+    lua.push(loaded.invoke)
+    lua.push(loaded.run)
+    lua.push(record.id)
+    lua.push(record.path)
+    lua.push(record.hint)
+    lua.push(bytes: [UInt8](record.body))
+    do {
+      try lua.call(arguments: 5, results: 5)
+    } catch {
+      return .runnerError(String(describing: error).withoutTraceback)
+    }
+    let base = top + 1
+    switch lua.string(at: base) {
+    case "ok":
+      return .success(Data(lua.bytes(at: base + 2) ?? Array("null".utf8)))
+    case "app_error":
+      return .appError(
+        status: lua.integer(at: base + 1) ?? 500,
+        detailJSON: Data(lua.bytes(at: base + 2) ?? Array("null".utf8)),
+        detailText: lua.string(at: base + 4), errorType: lua.string(at: base + 3))
+    case "cancelled":
+      return .cancelled
+    default:
+      return .runnerError(lua.string(at: base + 4) ?? "unknown error")
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// A local fal platform: a run server and a queue server on loopback, serving Lua apps on runner
+/// threads with the wire protocol of PROTOCOL.md.
+public final class Emulator: @unchecked Sendable {
+  private enum Phase {
+    case created, running, stopped
+  }
+
+  /// Collects the servers' start-up reports for the synchronous `start()`.
+  private final class Startup: @unchecked Sendable {
+    private let lock = NSLock()
+    private let reported = DispatchSemaphore(value: 0)
+    private var errors: [Error] = []
+
+    func report(_ error: Error?) {
+      if let error { lock.withLock { errors.append(error) } }
+      reported.signal()
+    }
+
+    /// Waits for `count` reports; returns the first error, or a timeout.
+    func wait(count: Int) -> Error? {
+      for _ in 0..<count where reported.wait(timeout: .now() + 30) == .timedOut {
+        return EmulatorError("timed out waiting for the servers to listen")
+      }
+      return lock.withLock { errors.first }
+    }
+  }
+
+  private let options: EmulatorOptions
+  private let apps: [AppSource]
+  private let stats = Stats()
+  private let files = FileStore()
+  private let store: QueueStore
+  private let urls = ServerURLs()
+  private let executor = DispatchTaskExecutor()
+  private let serversDone = DispatchGroup()
+  private let lock = NSLock()
+  private var phase = Phase.created
+  private var servers: [Task<Void, Never>] = []
+  private var runners: [AppRunner] = []
+
+  /// Loads and validates the built-in apps and `options.appsDirectory`; a broken app file throws
+  /// an `EmulatorError` naming it.
+  public init(options: EmulatorOptions) throws {
+    guard options.runners >= 1 else { throw EmulatorError("runners must be at least 1") }
+    guard options.resultRetention >= 0, options.resultRetention.isFinite else {
+      throw EmulatorError("resultRetention must be a non-negative number of seconds")
+    }
+    self.options = options
+    apps = try AppCatalog.load(directory: options.appsDirectory, defaultRunners: options.runners)
+    let store = QueueStore(retention: options.resultRetention, stats: stats)
+    let webhooks = WebhookSender()
+    store.onComplete = { [weak store] record, outcome in
+      guard record.webhookURL != nil, let store else { return }
+      webhooks.deliver(record, outcome: outcome) { store.setWebhookDelivery($0, of: record) }
+    }
+    self.store = store
+  }
+
+  deinit { stop() }
+
+  /// The run server (`POST` runs an app and waits), e.g. `http://127.0.0.1:PORT`.
+  public var runURL: String { urls.url(.run) }
+  /// The queue server (`POST` submits).
+  public var queueURL: String { urls.url(.queue) }
+  /// Where REST routes live (the run server for now).
+  public var restURL: String { runURL }
+  /// Where stored files are served (the run server for now).
+  public var cdnURL: String { runURL }
+  /// The ids of the loaded apps, sorted.
+  public var appIDs: [String] { apps.map(\.id).sorted() }
+
+  /// Starts both servers and the runners; returns once both ports listen. It blocks briefly, which
+  /// is safe even on Swift's cooperative pool: the servers run on an executor of their own.
+  public func start() throws {
+    try lock.withLock {
+      guard phase == .created else { throw EmulatorError("an emulator can be started only once") }
+      phase = .running
+    }
+    let routes = EmulatorRoutes(
+      apps: Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { $1 }), store: store, files: files,
+      stats: stats, faults: FaultInjector(plan: options.faults), key: options.key, urls: urls)
+    let startup = Startup()
+    var logger = Logger(label: "falua.emulator")
+    // Quiet: a cancelled server logs its closing connections as errors.
+    logger.logLevel = .critical
+    let host = Self.urlHost(options.host)
+    var started: [Task<Void, Never>] = []
+    for (port, number) in [(ServerPort.run, options.runPort), (.queue, options.queuePort)] {
+      let application = Application(
+        responder: CallbackResponder<BasicRequestContext> { request, _ in
+          await routes.respond(to: request, on: port)
+        },
+        configuration: ApplicationConfiguration(address: .hostname(options.host, port: number)),
+        onServerRunning: { [urls] channel in
+          urls.set("http://\(host):\(channel.localAddress?.port ?? number)", for: port)
+          startup.report(nil)
+        },
+        logger: logger)
+      serversDone.enter()
+      started.append(
+        Task(executorPreference: executor) { [serversDone] in
+          defer { serversDone.leave() }
+          do { try await application.run() } catch { startup.report(error) }
+        })
+    }
+    lock.withLock { servers = started }
+    if let error = startup.wait(count: 2) {
+      stop()
+      throw EmulatorError("cannot start the emulator on \(options.host): \(error)")
+    }
+    let appRunners = apps.flatMap { app in
+      (0..<app.runners).map { index in
+        AppRunner(
+          app: app, index: index, store: store,
+          context: AppContext(store: store, files: files) { [urls] name in "\(urls.url(.run))/files/\(name)" }
+        )
+      }
+    }
+    lock.withLock { runners = appRunners }
+    appRunners.forEach { $0.start() }
+  }
+
+  /// Fails queued requests, cancels running ones, and shuts both servers down. Idempotent.
+  public func stop() {
+    let (servers, runners): ([Task<Void, Never>], [AppRunner]) = lock.withLock {
+      defer { phase = .stopped }
+      return phase == .running ? (self.servers, self.runners) : ([], [])
+    }
+    guard !servers.isEmpty || !runners.isEmpty else { return }
+    store.stop()
+    // Cancelled rather than shut down gracefully: every request has just been completed, and a
+    // graceful shutdown waits for clients' idle keep-alive connections (seconds, in the tests).
+    servers.forEach { $0.cancel() }
+    _ = serversDone.wait(timeout: .now() + 5)
+    // A runner stuck in a busy Lua loop cannot be interrupted; after a while it is left behind.
+    let deadline = DispatchTime.now() + 5
+    for runner in runners { runner.waitUntilExited(before: deadline) }
+  }
+
+  /// The host to put in URLs: a wildcard bind address is reached through loopback.
+  private static func urlHost(_ host: String) -> String {
+    switch host {
+    case "", "0.0.0.0": return "127.0.0.1"
+    case "::": return "[::1]"
+    default: return host.contains(":") ? "[\(host)]" : host
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// How a request ended: what its result route answers and what its COMPLETED status reports.
+struct Outcome: Sendable {
+  /// The result's HTTP status.
+  var status: Int
+  /// The result's JSON body.
+  var body: Data
+  /// The body's `error_type`, also sent as `X-Fal-Error-Type`.
+  var errorType: String?
+  /// The COMPLETED status's `error` (nil when the request succeeded).
+  var error: String?
+  /// The COMPLETED status's `error_type`.
+  var statusErrorType: String?
+  /// True when a `start_timeout` deadline fired (`X-Fal-Request-Timeout-Type: user`).
+  var userTimeout = false
+
+  /// The app's output.
+  static func success(_ body: Data) -> Outcome { Outcome(status: 200, body: body) }
+
+  /// An infrastructure error: `{"detail": detail, "error_type": errorType}`, reported as such in
+  /// the COMPLETED status too.
+  static func failure(status: Int, detail: String, errorType: String) -> Outcome {
+    Outcome(
+      status: status, body: JSONBody.encode(["detail": detail, "error_type": errorType]),
+      errorType: errorType,
+      error: detail, statusErrorType: errorType)
+  }
+
+  /// An unhandled app error: a plain 500 `{"detail": message}`; the status names the cause.
+  static func runnerError(_ message: String) -> Outcome {
+    Outcome(
+      status: 500, body: JSONBody.encode(["detail": message]), error: message,
+      statusErrorType: "runner_server_error")
+  }
+
+  /// `ctx.error(status, detail, errorType)`: `detailJSON` is the app's detail, already encoded.
+  static func appError(status: Int, detailJSON: Data, detailText: String?, errorType: String?) -> Outcome {
+    var body = Data("{\"detail\":".utf8) + detailJSON
+    if let errorType { body += Data(",\"error_type\":\(JSONBody.string(errorType))".utf8) }
+    body += Data("}".utf8)
+    return Outcome(
+      status: status, body: body, errorType: errorType, error: detailText ?? "Invalid status code: \(status)",
+      statusErrorType: errorType)
+  }
+
+  /// The request was cancelled by the client before it finished.
+  static let cancelled = failure(status: 499, detail: "Request cancelled", errorType: "client_cancelled")
+
+  /// No runner started the request before its `X-Fal-Request-Timeout` deadline.
+  static let startTimeout: Outcome = {
+    var outcome = failure(status: 504, detail: "Request timed out", errorType: "request_timeout")
+    outcome.userTimeout = true
+    return outcome
+  }()
+
+  /// The emulator shut down before a runner took the request.
+  static let stopped = failure(
+    status: 503, detail: "Emulator stopped", errorType: "runner_scheduling_failure")
+}

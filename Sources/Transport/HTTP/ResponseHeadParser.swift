@@ -1,0 +1,41 @@
+// A new status line starts over, so 1xx, proxy and redirect heads never leak into the final one.
+/// Builds the response head from the lines curl's header callback delivers.
+struct ResponseHeadParser {
+  private(set) var status = 0
+  private(set) var headers = HTTPHeaders()
+  /// True between the blank line that ends a block and the next status line.
+  private(set) var isBlockComplete = false
+
+  /// Consumes one line (CRLF included or not); returns true when it ended a header block.
+  mutating func consume(_ line: String) -> Bool {
+    var line = Substring(line)
+    while let last = line.last, last.isNewline { line.removeLast() }  // "\r\n" is one Character
+    if line.hasPrefix("HTTP/") {
+      status = line.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
+      headers = HTTPHeaders()
+      isBlockComplete = false
+      return false
+    }
+    // Trailers after a finished block are not part of the head.
+    guard !isBlockComplete else { return false }
+    if line.isEmpty {
+      isBlockComplete = true
+      return true
+    }
+    if let first = line.first, first == " " || first == "\t" {
+      // Obsolete line folding: the line continues the previous value.
+      headers.extendLastValue(with: Self.trimmed(line))
+      return false
+    }
+    guard let colon = line.firstIndex(of: ":") else { return false }
+    headers.add(name: Self.trimmed(line[..<colon]), value: Self.trimmed(line[line.index(after: colon)...]))
+    return false
+  }
+
+  private static func trimmed(_ text: Substring) -> String {
+    var text = text
+    while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
+    while let last = text.last, last == " " || last == "\t" { text.removeLast() }
+    return String(text)
+  }
+}

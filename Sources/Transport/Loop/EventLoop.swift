@@ -1,0 +1,107 @@
+import CFalua
+import Glibc
+
+// HTTP transfers, timers and watched fds, whose callbacks all run inside `runOnce`. Use it from
+// one thread only; `wakeFD` is the one thing other threads and signal handlers may touch.
+/// One libcurl multi handle driven by the calling thread.
+public final class EventLoop {
+  /// Write end of the self-pipe: writing a byte (also from a signal handler) wakes a blocked `runOnce`.
+  public let wakeFD: Int32
+
+  let multi: UnsafeMutableRawPointer
+  let handles = EasyHandlePool()
+  let caBundle: String?
+  var transfers: [TransferID: Transfer] = [:]
+  // curl forbids touching the multi handle inside its callbacks, so transfers started or
+  // cancelled there are applied once `curl_multi_perform` returns.
+  var addAfterPerform: [Transfer] = []
+  var discardAfterPerform: [Transfer] = []
+  /// Transfers that failed before reaching curl; their failure is delivered by a timer.
+  var failing: [TransferID: TimerID] = [:]
+  var isPerforming = false
+  var timers = TimerHeap()
+  var timerActions: [TimerID: () -> Void] = [:]
+  var watches: [WatchID: Watch] = [:]
+  private let wakePipe: WakePipe
+  private var lastID: UInt64 = 0
+
+  private static let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+
+  /// Creates the multi handle (HTTP/2 multiplexing on) and the self-pipe.
+  public convenience init() throws {
+    // libcurl itself ignores these variables; the curl tool and OpenSSL users expect them honoured.
+    try self.init(caBundle: Self.environment("CURL_CA_BUNDLE") ?? Self.environment("SSL_CERT_FILE"))
+  }
+
+  /// Creates a loop that verifies TLS peers against `caBundle` (nil: curl's built-in default).
+  init(caBundle: String?) throws {
+    guard Self.curlGlobalInit == CURLE_OK else {
+      throw TransportError(curlCode: Self.curlGlobalInit, errorBuffer: "")
+    }
+    wakePipe = try WakePipe()
+    wakeFD = wakePipe.writeFD
+    guard let multi = curl_multi_init() else {
+      throw TransportError(kind: .other, message: "curl_multi_init failed", curlCode: 0)
+    }
+    self.multi = multi
+    self.caBundle = caBundle
+    falua_multi_setopt_long(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX)
+  }
+
+  deinit {
+    for transfer in transfers.values {
+      if transfer.isAdded { curl_multi_remove_handle(multi, transfer.easy) }
+      curl_easy_cleanup(transfer.easy)
+    }
+    transfers.removeAll()
+    curl_multi_cleanup(multi)
+  }
+
+  /// True when no transfer is in flight and no timer is pending (watched fds do not count).
+  public var isIdle: Bool { transfers.isEmpty && timerActions.isEmpty }
+
+  /// Monotonic seconds, the clock timers use.
+  public static func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+  }
+
+  // Waits in curl_multi_poll at most until the next timer or `timeout` (nil: until something
+  // happens), lets curl work, then runs finished transfers' callbacks, ready watches' handlers
+  // and due timers.
+  /// One turn of the loop; every callback runs inside it.
+  public func runOnce(timeout: Double?) {
+    precondition(!isPerforming, "EventLoop.runOnce called from inside a transfer callback")
+    let watched = Array(watches)
+    var fds = [curl_waitfd(fd: wakePipe.readFD, events: Int16(CURL_WAIT_POLLIN), revents: 0)]
+    fds += watched.map { curl_waitfd(fd: $0.value.fd, events: $0.value.events.rawValue, revents: 0) }
+    curl_multi_poll(multi, &fds, UInt32(fds.count), pollMilliseconds(timeout), nil)
+    if fds[0].revents != 0 { wakePipe.drain() }
+    perform()
+    finishDoneTransfers()
+    for (index, (id, watch)) in watched.enumerated() where fds[index + 1].revents != 0 {
+      // An earlier handler may have removed this watch.
+      guard watches[id] != nil else { continue }
+      watch.handler(WatchEvents(rawValue: fds[index + 1].revents))
+    }
+    runDueTimers()
+  }
+
+  private static func environment(_ name: String) -> String? {
+    guard let value = getenv(name), value.pointee != 0 else { return nil }
+    return String(cString: value)
+  }
+
+  func makeID() -> UInt64 {
+    lastID += 1
+    return lastID
+  }
+
+  /// The poll timeout in ms: rounded up so a turn never wakes just before its timer is due.
+  private func pollMilliseconds(_ timeout: Double?) -> Int32 {
+    var wait = timeout ?? .infinity
+    if let deadline = nextTimerDeadline() { wait = min(wait, deadline - Self.now()) }
+    return Int32(min(max(0, (wait * 1000).rounded(.up)), Double(Int32.max)))
+  }
+}

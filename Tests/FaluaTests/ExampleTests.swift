@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// Every example in `examples/` and every Lua snippet in the README runs, offline, against the
+/// in-process emulator (`falua --local`).
+@Suite struct ExampleTests {
+  static var examples: [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: Falua.root.appendingPathComponent("examples").path))
+      ?? []).filter { $0.hasSuffix(".lua") }.sorted()
+  }
+
+  /// Lines each example must print (regular expressions), beyond finishing cleanly.
+  static let expected: [String: [String]] = [
+    "quickstart.lua": [#"^1024x768 http://127\.0\.0\.1:\d+/files/\S+\.png \(request \S+\)$"#, #"^a bowl of ramen\thttp://"#],
+    "subscribe_progress.lua": [#"^enqueued \S+$"#, #"^log: step 4/4$"#, #"^image http://"#],
+    "run_options.lua": [#"^false\tvalidation\t422\tfield required$"#],
+    "submit_poll.lua": [#"^request \S+$"#, #"^done in \d+\.\d{3}s$"#, #"^COMPLETED\ttrue$"#],
+    "subscribe_options.lua": [#"^false\ttimeout\tno result after client_timeout 2 s; the request was cancelled$"#, #"^COMPLETED\tclient_cancelled$"#],
+    "webhook_submit.lua": [#"^Request ID: \S+$"#],
+    "parallel.lua": [#"^8 of 8 requests done in \d+\.\d s$"#, #"^winner: fast$"#],
+  ]
+
+  @Test(arguments: examples)
+  func example(_ name: String) throws {
+    let result = try Falua.run(["--local", "examples/" + name])
+    #expect(result.status == 0, "\(name) failed: \(result.stderr)")
+    #expect(result.stderr.isEmpty, "\(name) wrote to stderr: \(result.stderr)")
+    let lines = result.stdout.split(separator: "\n").map(String.init)
+    let patterns = try #require(Self.expected[name], "add the expected output of \(name) to ExampleTests")
+    for pattern in patterns {
+      let regex = try Regex(pattern)
+      #expect(lines.contains { $0.contains(regex) }, "\(name): no line matches \(pattern) in:\n\(result.stdout)")
+    }
+  }
+
+  static var readmeSnippets: [String] {
+    guard let readme = try? String(contentsOf: Falua.root.appendingPathComponent("README.md"), encoding: .utf8)
+    else { return [] }
+    var snippets: [String] = []
+    var current: [Substring]?
+    for line in readme.split(separator: "\n", omittingEmptySubsequences: false) {
+      if current == nil, line == "```lua" {
+        current = []
+      } else if current != nil, line == "```" {
+        snippets.append(current!.joined(separator: "\n"))
+        current = nil
+      } else {
+        current?.append(line)
+      }
+    }
+    return snippets
+  }
+
+  @Test func readmeHasSnippets() { #expect(Self.readmeSnippets.count >= 3) }
+
+  @Test(arguments: readmeSnippets)
+  func readmeSnippet(_ code: String) throws {
+    let result = try Falua.run(["--local", "-"], input: code)
+    #expect(result.status == 0, "README snippet failed:\n\(code)\n\(result.stderr)")
+    #expect(!result.stdout.isEmpty, "README snippet printed nothing:\n\(code)")
+  }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Runs the built `falua` executable (it sits beside the test bundle in the build folder).
+struct Falua {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  static var executable: URL {
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    // The test bundle may be a directory (…/falua-packageTests.xctest/…) or a binary.
+    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("falua").path),
+      directory.path != "/"
+    {
+      directory.deleteLastPathComponent()
+    }
+    return directory.appendingPathComponent("falua")
+  }
+
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// Starts `falua arguments` with `environment` added; stdin from `input`.
+  static func start(_ arguments: [String], environment: [String: String] = [:], input: String? = nil)
+    throws -> (Process, Pipe, Pipe)
+  {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = root
+    var env = ProcessInfo.processInfo.environment
+    for key in env.keys where key.hasPrefix("FAL") { env[key] = nil }
+    env["HOME"] = FileManager.default.temporaryDirectory.path
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    let stdin = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = stdin
+    try process.run()
+    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+    try stdin.fileHandleForWriting.close()
+    return (process, out, err)
+  }
+
+  /// Runs `falua arguments` to the end.
+  static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws
+    -> Result
+  {
+    let (process, out, err) = try start(arguments, environment: environment, input: input)
+    // Read both pipes to the end before waiting, so a chatty child never blocks on a full pipe.
+    nonisolated(unsafe) var errData = Data()
+    let errRead = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+      errData = err.fileHandleForReading.readDataToEndOfFile()
+      errRead.signal()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    errRead.wait()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+}

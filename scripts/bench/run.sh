@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Benchmarks falua against the official Python client (fal-client) on the same emulator, in the
+# same run, and prints each workload's times and the ratio python/falua (> 1: falua is faster).
+# Usage: scripts/bench/run.sh [N]   (N requests per workload, default 200)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+n=${1:-200}
+swift build -c release --product falua >/dev/null
+falua=.build/release/falua
+python3 -c "import fal_client" 2>/dev/null || python3 -m pip install --quiet "fal-client==1.0.3"
+
+log=$(mktemp)
+$falua serve --port 0 --queue-port 0 --runners 64 >"$log" &
+server=$!
+trap 'kill $server 2>/dev/null; rm -f "$log" "$log".*' EXIT
+while ! grep -q "falua serve:" "$log"; do
+  kill -0 $server 2>/dev/null || { cat "$log"; exit 1; }
+  sleep 0.05
+done
+export FALUA_RUN_URL=$(sed -n 's/.*run \(http[^ ]*\).*/\1/p' "$log")
+export FALUA_QUEUE_URL=$(sed -n 's/.*queue \(http[^ ]*\).*/\1/p' "$log")
+
+$falua scripts/bench/workloads.lua "$n" >"$log.falua"
+python3 scripts/bench/workloads.py "$n" >"$log.python"
+
+printf "%-22s %10s %10s %8s\n" "workload (n=$n)" "falua s" "python s" "ratio"
+paste -d' ' "$log.falua" "$log.python" | while read -r name f _ p; do
+  printf "%-22s %10.3f %10.3f %7.1fx\n" "$name" "$f" "$p" "$(echo "$p / $f" | bc -l)"
+done

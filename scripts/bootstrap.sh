@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages falua builds against. Idempotent; runs as root or through sudo.
+set -euo pipefail
+packages=(liblua5.4-dev libcurl4-openssl-dev libedit-dev libssl-dev zlib1g-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The official Python client: the emulator's fidelity test and the benchmarks drive it.
+if ! python3 -c "import fal_client" 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "fal-client==1.0.3"
+fi

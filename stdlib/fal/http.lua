@@ -1,0 +1,45 @@
+-- One fal HTTP call from a task: encode the input, start the operation in Swift (which owns the URL
+-- rules, the key, retries), wait for it, and turn the reply into Lua values or an error object.
+local core = require("fal.core")
+local json = require("fal.json")
+local errors = require("fal.errors")
+local scheduler = require("fal.scheduler")
+
+local M = {}
+
+--- Encodes a Lua value as a JSON request body, naming the bad path on failure.
+function M.encode_input(operation, input)
+  if input == nil then return nil end
+  if type(input) ~= "table" then
+    error(errors.usage(operation, "input must be a table, got " .. type(input)), 3)
+  end
+  local ok, body = pcall(json.encode, input, { name = "input" })
+  if not ok then error(errors.usage(operation, tostring(body)), 3) end
+  return body
+end
+
+--- Starts `kind` ("run", "submit", "status", "result", "cancel") and waits; returns the raw
+--- completion (status, headers, body) or raises the error object.
+function M.call(operation, kind, endpoint, request_id, body, opts)
+  local ok, op = pcall(core.request, kind, endpoint, request_id, body, opts or {})
+  if not ok then
+    if type(op) == "table" then error(errors.from_core(op, operation, json.decode), 3) end
+    error(op, 3)
+  end
+  local c = scheduler.await(op)
+  if not c.ok then error(errors.from_core(c.error, operation, json.decode), 3) end
+  return c
+end
+
+--- Decodes a JSON reply; a malformed one is an error naming the endpoint.
+function M.decode(operation, endpoint, c)
+  local ok, value = pcall(json.decode, c.body)
+  if not ok then
+    error(errors.new({ kind = "http", operation = operation, status = c.status, endpoint = endpoint,
+      request_id = c.headers["x-fal-request-id"],
+      message = "malformed reply: " .. tostring(value) }), 3)
+  end
+  return value
+end
+
+return M

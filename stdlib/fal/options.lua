@@ -1,0 +1,59 @@
+-- Option tables are checked before any I/O: an unknown key or a wrong type is a usage error naming
+-- the key, so a typo is never silently ignored.
+local errors = require("fal.errors")
+
+local M = {}
+
+local checks = {
+  string = function(v) return type(v) == "string" end,
+  boolean = function(v) return type(v) == "boolean" end,
+  number = function(v) return type(v) == "number" and v == v end,
+  positive = function(v) return type(v) == "number" and v == v and v > 0 and v < math.huge end,
+  ["function"] = function(v) return type(v) == "function" or (getmetatable(v) or {}).__call ~= nil end,
+  headers = function(v)
+    if type(v) ~= "table" then return false end
+    for k, x in pairs(v) do
+      if type(k) ~= "string" or type(x) ~= "string" then return false end
+    end
+    return true
+  end,
+  table = function(v) return type(v) == "table" end,
+}
+
+local describe = {
+  positive = "a positive number", headers = "a table of string names to string values",
+  ["function"] = "a function", string = "a string", boolean = "a boolean", number = "a number",
+  table = "a table",
+}
+
+--- Checks `opts` against `schema` ({ key = "string" | "boolean" | "number" | "positive" |
+--- "function" | "headers" | "table" }) and returns it (an empty table for nil).
+function M.check(operation, opts, schema)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then
+    error(errors.usage(operation, "options must be a table, got " .. type(opts)), 3)
+  end
+  for key, value in pairs(opts) do
+    local kind = schema[key]
+    if kind == nil then
+      local known = {}
+      for k in pairs(schema) do known[#known + 1] = k end
+      table.sort(known)
+      error(errors.usage(operation, ("unknown option %q (known: %s)"):format(tostring(key), table.concat(known, ", "))), 3)
+    end
+    if not checks[kind](value) then
+      error(errors.usage(operation, ("option %s must be %s, got %s"):format(key, describe[kind], type(value))), 3)
+    end
+  end
+  return opts
+end
+
+--- Checks one positional argument.
+function M.arg(operation, position, name, value, kind)
+  if not checks[kind](value) then
+    error(errors.usage(operation, ("argument #%d (%s) must be %s, got %s"):format(position, name, describe[kind], type(value))), 3)
+  end
+  return value
+end
+
+return M

@@ -1,0 +1,312 @@
+-- Tasks on one loop (DESIGN.md §3): every task is a coroutine; an I/O primitive starts an operation
+-- in Swift (`core.*` returns an operation id) and the task yields to this scheduler, which resumes it
+-- when `core.poll` reports the operation finished. Other tasks run meanwhile.
+local core = require("fal.core")
+local errors = require("fal.errors")
+
+local raw_resume, raw_yield, raw_status = coroutine.resume, coroutine.yield, coroutine.status
+local raw_create, raw_running, raw_close = coroutine.create, coroutine.running, coroutine.close
+local pack, unpack = table.pack, table.unpack
+
+-- The value a task yields to reach the scheduler through any user coroutines in between.
+local AWAIT = setmetatable({}, { __name = "fal.await" })
+
+local M = {}
+
+local Task = {}
+Task.__index = Task
+Task.__name = "fal.task"
+
+local ready = {}        -- FIFO of tasks to resume: { task, packed values }
+local handlers = {}     -- operation id -> function(completion)
+local current = nil     -- the task whose coroutine is running
+local live = 0          -- tasks not yet finished
+local driving = false   -- inside `drive`, the synchronous fallback
+local unobserved = {}   -- failed tasks nobody waited for
+
+local all = {}  -- every task not yet finished
+
+--- The tasks that have not finished.
+function M.tasks()
+  local list = {}
+  for task in pairs(all) do list[#list + 1] = task end
+  return list
+end
+
+local function schedule(task, ...)
+  task.state = "ready"
+  ready[#ready + 1] = { task, pack(...) }
+end
+
+local function finish(task, ok, values)
+  task.state = "done"
+  all[task] = nil
+  task.ok, task.values = ok, values
+  live = live - 1
+  if not ok and #task.waiters == 0 and not task.cancelled and task ~= M.main then
+    unobserved[task] = true
+  end
+  for _, wake in ipairs(task.waiters) do wake() end
+  task.waiters = {}
+end
+
+-- Resumes a task's coroutine until it blocks again or ends.
+local function step(task, args)
+  local previous = current
+  current = task
+  local r = pack(core.resume(task.co, unpack(args, 1, args.n)))
+  current = previous
+  if raw_status(task.co) == "dead" then
+    if r[1] then
+      finish(task, true, pack(unpack(r, 2, r.n)))
+    else
+      task.traceback = debug.traceback(task.co)
+      finish(task, false, pack(r[2]))
+    end
+  end
+  -- Otherwise the task yielded AWAIT and registered how it will be woken.
+end
+
+local function dispatch(completions)
+  for _, c in ipairs(completions) do
+    local handler = handlers[c.id]
+    if handler then
+      handlers[c.id] = nil
+      handler(c)
+    end
+  end
+end
+
+local function run_ready()
+  while #ready > 0 do
+    local batch = ready
+    ready = {}
+    for _, entry in ipairs(batch) do
+      local task = entry[1]
+      if task.state == "ready" then step(task, entry[2]) end
+    end
+  end
+end
+
+--- Blocks the running task until `wake` is called with the values to resume it with.
+local function block(task)
+  task.state = "blocked"
+  return raw_yield(AWAIT)
+end
+
+-- Synchronous fallback where the caller cannot yield (a metamethod, a `require`d file's top level,
+-- the REPL before tasks): drives the loop until `op` finishes. Other tasks' completions are queued.
+local function drive(op)
+  if driving then
+    error(errors.usage("fal", "cannot wait for I/O inside a non-yieldable callback that is itself waiting"), 0)
+  end
+  driving = true
+  local result
+  handlers[op] = function(c) result = c end
+  while result == nil do
+    local ok, completions = pcall(core.poll, nil)
+    if not ok then driving = false; error(completions, 0) end
+    dispatch(completions)
+    if core.interrupted() then driving = false; core.cancel(op); error(errors.interrupted(), 0) end
+  end
+  driving = false
+  return result
+end
+
+--- Waits for operation `op` (an id from a `core` primitive) and returns its completion table.
+function M.await(op)
+  local task = current
+  if task == nil or not coroutine.isyieldable() then return drive(op) end
+  handlers[op] = function(c) schedule(task, c) end
+  task.op = op
+  local c = block(task)
+  task.op = nil
+  return c
+end
+
+--- Makes a task running `fn(...)`; it starts at the next scheduler turn.
+function M.spawn(fn, ...)
+  if type(fn) ~= "function" and not (getmetatable(fn) or {}).__call then
+    error(errors.usage("fal.spawn", "expected a function, got " .. type(fn)), 2)
+  end
+  local task = setmetatable({ co = raw_create(fn), state = "new", waiters = {}, parent = current }, Task)
+  live = live + 1
+  all[task] = true
+  schedule(task, ...)
+  return task
+end
+
+--- The running task (nil outside tasks).
+function M.current() return current end
+
+--- Waits for the task to end: `true, values...` or `false, err`. With `timeout` (seconds), returns
+--- `false, err` with `err.kind == "timeout"` if it has not ended by then; the task keeps running.
+function Task:wait(timeout)
+  if timeout ~= nil and (type(timeout) ~= "number" or timeout < 0) then
+    error(errors.usage("task:wait", "timeout must be a non-negative number of seconds"), 2)
+  end
+  if self == current then error(errors.usage("task:wait", "a task cannot wait for itself"), 2) end
+  if self.state ~= "done" then
+    local me = current
+    if me == nil or not coroutine.isyieldable() then
+      error(errors.usage("task:wait", "can only wait from inside a task"), 2)
+    end
+    local timer
+    local function wake(reason)
+      if me.state == "blocked" then schedule(me, reason) end
+    end
+    self.waiters[#self.waiters + 1] = function() wake("done") end
+    if timeout then
+      timer = core.sleep(timeout)
+      handlers[timer] = function() wake("timeout") end
+    end
+    local reason = block(me)
+    if timer and reason ~= "timeout" then handlers[timer] = nil; core.cancel(timer) end
+    if reason == "timeout" then
+      return false, errors.new({ kind = "timeout", operation = "task:wait",
+        message = ("task still running after %g s"):format(timeout) })
+    end
+  end
+  unobserved[self] = nil
+  if self.ok then return true, unpack(self.values, 1, self.values.n) end
+  return false, self.values[1]
+end
+
+--- Cancels the task: its pending operation is aborted and its to-be-closed variables run.
+function Task:cancel()
+  if self.state == "done" then return false end
+  if self == current then error(errors.usage("task:cancel", "a task cannot cancel itself; return or error instead"), 2) end
+  self.cancelled = true
+  if self.op then handlers[self.op] = nil; core.cancel(self.op) end
+  if raw_status(self.co) == "suspended" then raw_close(self.co) end
+  finish(self, false, pack(errors.new({ kind = "cancelled", operation = "task:cancel", message = "task cancelled" })))
+  return true
+end
+
+--- "ready", "blocked", "done" (or "new").
+function Task:status() return self.state end
+
+function Task:__tostring() return ("fal.task (%s)"):format(self.state) end
+
+--- Waits for every task; returns `{ {ok=true, value=v, values={...}} | {ok=false, error=e} }` in order.
+function M.wait_all(tasks)
+  if type(tasks) ~= "table" then error(errors.usage("fal.wait_all", "expected a list of tasks"), 2) end
+  local results = {}
+  for i, task in ipairs(tasks) do
+    if getmetatable(task) ~= Task then error(errors.usage("fal.wait_all", ("item %d is not a task"):format(i)), 2) end
+    local r = pack(task:wait())
+    if r[1] then
+      results[i] = { ok = true, value = r[2], values = pack(unpack(r, 2, r.n)) }
+    else
+      results[i] = { ok = false, error = r[2] }
+    end
+  end
+  return results
+end
+
+--- Waits for the first task to end; returns `index, ok, values...`.
+function M.wait_any(tasks)
+  if type(tasks) ~= "table" or #tasks == 0 then error(errors.usage("fal.wait_any", "expected a non-empty list of tasks"), 2) end
+  for i, task in ipairs(tasks) do
+    if getmetatable(task) ~= Task then error(errors.usage("fal.wait_any", ("item %d is not a task"):format(i)), 2) end
+    if task.state == "done" then return i, task:wait() end
+  end
+  local me = current
+  if me == nil or not coroutine.isyieldable() then error(errors.usage("fal.wait_any", "can only wait from inside a task"), 2) end
+  local winner
+  local wakers = {}
+  for i, task in ipairs(tasks) do
+    wakers[i] = function()
+      if winner == nil then winner = i; if me.state == "blocked" then schedule(me) end end
+    end
+    task.waiters[#task.waiters + 1] = wakers[i]
+  end
+  block(me)
+  for i, task in ipairs(tasks) do
+    for j, w in ipairs(task.waiters) do if w == wakers[i] then table.remove(task.waiters, j) break end end
+  end
+  return winner, tasks[winner]:wait()
+end
+
+--- Sleeps for `seconds`, letting other tasks run.
+function M.sleep(seconds)
+  if type(seconds) ~= "number" or seconds < 0 or seconds ~= seconds then
+    error(errors.usage("fal.sleep", "seconds must be a non-negative number"), 2)
+  end
+  M.await(core.sleep(seconds))
+end
+
+--- Starts an operation nobody waits for (a best-effort cancel, say); the program still lets it finish.
+function M.detach(op) handlers[op] = function() end end
+
+-- Called on Ctrl-C: every task is cancelled; `on_interrupt` hooks (the queue's cancel of in-flight
+-- requests) run first, synchronously.
+M.on_interrupt = {}
+
+local function interrupt()
+  core.clear_interrupt()
+  for _, hook in ipairs(M.on_interrupt) do pcall(hook) end
+  error(errors.interrupted(), 0)
+end
+
+--- Runs `fn(...)` as the main task and drives the loop until it and every task it spawned have
+--- ended (and detached operations finished). Returns like `xpcall`: `true, values...` or
+--- `false, err, traceback` (the traceback of the task where the error was raised).
+function M.run(fn, ...)
+  local main = M.spawn(fn, ...)
+  M.main = main
+  local ok, err = pcall(function()
+    while true do
+      run_ready()
+      if core.interrupted() then interrupt() end
+      if live == 0 and core.pending() == 0 then break end
+      if #ready == 0 then
+        if core.pending() == 0 then
+          -- Every live task waits for another task: nothing can ever wake them.
+          if main.state ~= "done" then
+            error(errors.new({ kind = "usage", operation = "fal", message = "deadlock: every task is waiting for another task" }), 0)
+          end
+          break
+        end
+        dispatch(core.poll(nil))
+      end
+    end
+  end)
+  M.main = nil
+  if not ok then
+    for _, task in ipairs(M.tasks()) do task:cancel() end
+    return false, err, debug.traceback()
+  end
+  for task in pairs(unobserved) do
+    unobserved[task] = nil
+    io.stderr:write("falua: a task failed and nobody waited for it: ", tostring(task.values[1]), "\n")
+  end
+  if main.ok then return true, unpack(main.values, 1, main.values.n) end
+  return false, main.values[1], main.traceback
+end
+
+-- Yields of the scheduler pass through user coroutines: a user `coroutine.resume` that sees AWAIT
+-- re-yields it to the enclosing task and hands the completion back down.
+local function pass_through(co, r)
+  while r[1] and r[2] == AWAIT and raw_status(co) == "suspended" do
+    r = pack(raw_resume(co, raw_yield(AWAIT)))
+  end
+  return r
+end
+
+function coroutine.resume(co, ...)
+  local r = pass_through(co, pack(raw_resume(co, ...)))
+  return unpack(r, 1, r.n)
+end
+
+function coroutine.wrap(fn)
+  local co = raw_create(fn)
+  return function(...)
+    local r = pass_through(co, pack(raw_resume(co, ...)))
+    if not r[1] then error(r[2], 0) end
+    return unpack(r, 2, r.n)
+  end
+end
+
+M.Task = Task
+return M
