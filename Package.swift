@@ -1,7 +1,8 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// Debian's liblua5.4 and libcurl are linked by the C target; every Swift module reaches them through it.
+// Debian's C libraries (Lua, libcurl, wslay, msgpuck, OpenSSL's libcrypto, zlib) are linked by the C
+// target; every Swift module reaches them through it.
 let package = Package(
   name: "falua",
   products: [
@@ -12,12 +13,16 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
   ],
   targets: [
     .target(
       name: "CFalua",
       cSettings: [.headerSearchPath("."), .unsafeFlags(["-I/usr/include/lua5.4", "-O2"])],
-      linkerSettings: [.linkedLibrary("lua5.4"), .linkedLibrary("curl"), .linkedLibrary("z")]
+      linkerSettings: [
+        .linkedLibrary("lua5.4"), .linkedLibrary("curl"), .linkedLibrary("z"), .linkedLibrary("wslay"),
+        .linkedLibrary("msgpuck"), .linkedLibrary("crypto"),
+      ]
     ),
     .systemLibrary(name: "CEditLine", pkgConfig: "libedit"),
     .target(name: "LuaKit", dependencies: ["CFalua"]),
@@ -30,7 +35,10 @@ let package = Package(
     ),
     .target(
       name: "FalEmulator",
-      dependencies: ["LuaKit", "CFalua", .product(name: "Hummingbird", package: "hummingbird")],
+      dependencies: [
+        "LuaKit", "CFalua", .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+      ],
       plugins: ["EmbedStdlib"]
     ),
     .executableTarget(

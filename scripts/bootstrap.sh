@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages falua builds against. Idempotent; runs as root or through sudo.
 set -euo pipefail
-packages=(liblua5.4-dev libcurl4-openssl-dev libedit-dev libssl-dev zlib1g-dev pkg-config)
+packages=(liblua5.4-dev libcurl4-openssl-dev libedit-dev libssl-dev zlib1g-dev libwslay-dev libmsgpuck-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -17,12 +17,15 @@ final class Core {
   private enum Cancel {
     case operation(FalOperation)
     case timer(TimerID)
+    case custom(() -> Void)
   }
 
+  /// How an operation ended; `custom` pushes its own fields into the completion table.
   enum Outcome {
     case response(HTTPResponse)
     case failure(FalError)
     case timer
+    case custom((Lua) -> Void)
   }
 
   init(client: FalClient, loop: EventLoop) {
@@ -39,6 +42,17 @@ final class Core {
     guard inFlight.removeValue(forKey: id) != nil else { return }
     finished.append((id, outcome))
   }
+
+  /// Registers an operation a feature started itself (a stream, a socket read...); `cancel` aborts
+  /// it. The feature reports it with `complete`.
+  func begin(cancel: @escaping () -> Void) -> Int {
+    let id = start()
+    inFlight[id] = .custom(cancel)
+    return id
+  }
+
+  /// Reports an operation started with `begin`.
+  func complete(_ id: Int, _ outcome: Outcome) { finish(id, outcome) }
 
   /// Starts a fal call; returns its operation id.
   func request(_ call: FalCall, endpoint: EndpointID, body: [UInt8]?, options: RequestOptions) throws -> Int {
@@ -66,6 +80,7 @@ final class Core {
     switch inFlight.removeValue(forKey: id) {
     case .operation(let operation)?: operation.cancel()
     case .timer(let timer)?: loop.cancel(timer)
+    case .custom(let cancel)?: cancel()
     case nil: finished.removeAll { $0.id == id }
     }
   }

@@ -5,29 +5,20 @@ import LuaKit
 import Transport
 
 /// The `fal.core` table: thin Lua functions over `Core`. Arguments were checked by the Lua side
-/// already; these checks only keep a misuse from the Lua side from crashing the host.
+/// already; these checks only keep a misuse from the Lua side from crashing the host. Each feature
+/// registers its primitives from its own file (`registerQueue` here, `registerLoop` below).
 enum CoreBindings {
   static func push(_ core: Core, onto lua: Lua) {
     lua.newTable()
+    registerLoop(core, lua)
+    registerQueue(core, lua)
+  }
+
+  /// Scheduling primitives: timers, cancellation, polling, interrupts, configuration.
+  static func registerLoop(_ core: Core, _ lua: Lua) {
+    lua.push(cFunction: falua_lua_resume)
+    lua.rawSet(field: "resume", in: -2)
     lua.register([
-      "request": { lua in
-        let kind = try lua.checkString(1, "kind")
-        let endpoint = try EndpointID(parsing: try lua.checkString(2, "endpoint"))
-        let requestID = lua.string(at: 3)
-        let body = lua.bytes(at: 4)
-        let options = try requestOptions(lua, 5)
-        let call: FalCall
-        switch kind {
-        case "run": call = .run(path: options.path)
-        case "submit": call = .submit(path: options.path)
-        case "status": call = .status(requestID: try need(requestID), logs: options.logs)
-        case "result": call = .result(requestID: try need(requestID))
-        case "cancel": call = .cancel(requestID: try need(requestID))
-        default: throw LuaError(message: "fal.core.request: unknown kind \(kind)")
-        }
-        lua.push(try core.request(call, endpoint: endpoint, body: body, options: options.request))
-        return 1
-      },
       "sleep": { lua in
         lua.push(core.sleep(max(0, lua.number(at: 1) ?? 0)))
         return 1
@@ -79,8 +70,30 @@ enum CoreBindings {
         return 0
       },
     ])
-    lua.push(cFunction: falua_lua_resume)
-    lua.rawSet(field: "resume", in: -2)
+  }
+
+  /// `request(kind, endpoint, request_id, body, options)`: the fal HTTP calls.
+  static func registerQueue(_ core: Core, _ lua: Lua) {
+    lua.register([
+      "request": { lua in
+        let kind = try lua.checkString(1, "kind")
+        let endpoint = try EndpointID(parsing: try lua.checkString(2, "endpoint"))
+        let requestID = lua.string(at: 3)
+        let body = lua.bytes(at: 4)
+        let options = try requestOptions(lua, 5)
+        let call: FalCall
+        switch kind {
+        case "run": call = .run(path: options.path)
+        case "submit": call = .submit(path: options.path)
+        case "status": call = .status(requestID: try need(requestID), logs: options.logs)
+        case "result": call = .result(requestID: try need(requestID))
+        case "cancel": call = .cancel(requestID: try need(requestID))
+        default: throw LuaError(message: "fal.core.request: unknown kind \(kind)")
+        }
+        lua.push(try core.request(call, endpoint: endpoint, body: body, options: options.request))
+        return 1
+      },
+    ])
   }
 
   private static let urlFields: [(String, WritableKeyPath<FalConfig, String>)] = [
@@ -128,7 +141,7 @@ enum CoreBindings {
     return options
   }
 
-  private static func pushCompletion(id: Int, outcome: Core.Outcome, onto lua: Lua) {
+  static func pushCompletion(id: Int, outcome: Core.Outcome, onto lua: Lua) {
     lua.newTable(record: 5)
     lua.push(id)
     lua.rawSet(field: "id", in: -2)
@@ -154,6 +167,8 @@ enum CoreBindings {
     case .timer:
       lua.push(true)
       lua.rawSet(field: "ok", in: -2)
+    case .custom(let push):
+      push(lua)
     }
   }
 
