@@ -52,11 +52,15 @@ let package = Package(
     .plugin(name: "EmbedStdlib", capability: .buildTool(), dependencies: ["EmbedTool"]),
     .testTarget(name: "CFaluaTests", dependencies: ["CFalua"], exclude: ["json_differential.py"]),
     .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
+    .target(
+      name: "TestSupport", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+      path: "Tests/TestSupport"
+    ),
     .testTarget(name: "TransportTests", dependencies: [
-      "Transport", .product(name: "Hummingbird", package: "hummingbird"),
+      "Transport", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
     ]),
     .testTarget(name: "FalClientTests", dependencies: [
-      "FalClient", .product(name: "Hummingbird", package: "hummingbird"),
+      "FalClient", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
     ]),
     .testTarget(name: "FalEmulatorTests", dependencies: ["FalEmulator", "Transport"], exclude: ["python"]),
     .testTarget(name: "FalRuntimeTests", dependencies: [

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -34,24 +35,7 @@ final class Script: Sendable {
 enum ScriptedServer {
   static func with<T: Sendable>(_ script: Script, _ body: @Sendable (Int) async throws -> T) async throws -> T
   {
-    let (ports, portSink) = AsyncStream<Int>.makeStream()
-    var logger = Logger(label: "falclient-tests")
-    logger.logLevel = .critical
-    let app = Application(
-      router: router(script),
-      configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-      onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) },
-      logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-      // Connection tasks inherit the preference, so handlers never wait for a pool thread.
-      group.addTask(executorPreference: ServerExecutor.shared) {
-        try await app.runService(gracefulShutdownSignals: [])
-      }
-      var iterator = ports.makeAsyncIterator()
-      guard let port = await iterator.next() else { throw CancellationError() }
-      defer { group.cancelAll() }
-      return try await body(port)
-    }
+    return try await LoopbackServer.with(router(script), label: "falclient-tests") { port in try await body(port) }
   }
 
   private static func router(_ script: Script) -> Router<BasicRequestContext> {

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -38,24 +39,7 @@ enum TestServer {
   /// Starts the server on an ephemeral port, runs `body` with the port, then shuts it down.
   static func with<T: Sendable>(_ body: @Sendable (Int, ServerLog) async throws -> T) async throws -> T {
     let log = ServerLog()
-    let (ports, portSink) = AsyncStream<Int>.makeStream()
-    var logger = Logger(label: "transport-tests")
-    logger.logLevel = .critical
-    let app = Application(
-      router: router(log),
-      configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-      onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) },
-      logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-      // Connection tasks inherit the preference, so handlers never wait for a pool thread.
-      group.addTask(executorPreference: ServerExecutor.shared) {
-        try await app.runService(gracefulShutdownSignals: [])
-      }
-      var iterator = ports.makeAsyncIterator()
-      guard let port = await iterator.next() else { throw CancellationError() }
-      defer { group.cancelAll() }
-      return try await body(port, log)
-    }
+    return try await LoopbackServer.with(router(log), label: "transport-tests") { port in try await body(port, log) }
   }
 
   private static func router(_ log: ServerLog) -> Router<PeerContext> {

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Runs the test servers' tasks on a thread of their own, so a busy cooperative pool cannot starve them.
-final class ServerExecutor: TaskExecutor, @unchecked Sendable {
-  static let shared = ServerExecutor()
+public final class ServerExecutor: TaskExecutor, @unchecked Sendable {
+  /// The one executor every test server shares.
+  public static let shared = ServerExecutor()
 
   // Guarded by `condition`.
   private var jobs: [UnownedJob] = []
@@ -12,7 +13,7 @@ final class ServerExecutor: TaskExecutor, @unchecked Sendable {
     Thread { self.drain() }.start()
   }
 
-  func enqueue(_ job: consuming ExecutorJob) {
+  public func enqueue(_ job: consuming ExecutorJob) {
     let job = UnownedJob(job)
     condition.lock()
     jobs.append(job)
