@@ -20,6 +20,10 @@ done
 export FALUA_RUN_URL=$(sed -n 's/.*run \(http[^ ]*\).*/\1/p' "$log")
 export FALUA_QUEUE_URL=$(sed -n 's/.*queue \(http[^ ]*\).*/\1/p' "$log")
 
+# Warm the emulator (runner threads, connection pools) so neither client pays for a cold start.
+$falua scripts/bench/workloads.lua 20 >/dev/null
+python3 scripts/bench/workloads.py 20 >/dev/null
+
 $falua scripts/bench/workloads.lua "$n" >"$log.falua"
 python3 scripts/bench/workloads.py "$n" >"$log.python"
 
