@@ -13,6 +13,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 # The official Python client: the emulator's fidelity test and the benchmarks drive it.
-if ! python3 -c "import fal_client" 2>/dev/null; then
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "fal-client==1.0.3"
+# msgpack and websockets: the msgpack codec's differential test and the WebSocket test server.
+if ! python3 -c "import fal_client, msgpack, websockets.asyncio.server" 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "fal-client==1.0.3" msgpack "websockets>=13"
 fi

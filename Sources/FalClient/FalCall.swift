@@ -10,8 +10,14 @@ public enum FalCall: Sendable, Equatable {
   case result(requestID: String)
   /// PUT a cancellation of a queued request.
   case cancel(requestID: String)
+  /// POST to the run host as server-sent events; `path` replaces the default `/stream`.
+  case stream(path: String?)
+  /// GET a queued request's status as server-sent events until COMPLETED.
+  case statusStream(requestID: String, logs: Bool)
+  /// POST to the REST host for a realtime JWT (PROTOCOL.md §11).
+  case realtimeToken
 
-  /// The name used in errors: `run`, `submit`, `status`, `result`, `cancel`.
+  /// The name used in errors: `run`, `submit`, `status`, `result`, `cancel`, `stream`, `status_stream`.
   public var name: String {
     switch self {
     case .run: return "run"
@@ -19,14 +25,17 @@ public enum FalCall: Sendable, Equatable {
     case .status: return "status"
     case .result: return "result"
     case .cancel: return "cancel"
+    case .stream: return "stream"
+    case .statusStream: return "status_stream"
+    case .realtimeToken: return "token"
     }
   }
 
   /// The HTTP method.
   public var method: String {
     switch self {
-    case .run, .submit: return "POST"
-    case .status, .result: return "GET"
+    case .run, .submit, .stream, .realtimeToken: return "POST"
+    case .status, .result, .statusStream: return "GET"
     case .cancel: return "PUT"
     }
   }

@@ -13,12 +13,19 @@ extension FalClient {
     for (name, value) in options.headers { headers.replaceOrAdd(name: name, value: value) }
     // The explicit options apply where the Python client sends them: run and submit only.
     switch call {
-    case .run, .submit:
+    case .run, .submit, .stream:
       if let startTimeout = options.startTimeout {
         headers.replaceOrAdd(name: "X-Fal-Request-Timeout", value: PythonFloat.string(startTimeout))
       }
       if let hint = options.hint { headers.replaceOrAdd(name: "X-Fal-Runner-Hint", value: hint) }
-    case .status, .result, .cancel:
+    case .status, .result, .cancel, .statusStream, .realtimeToken:
+      break
+    }
+    switch call {
+    case .stream, .statusStream:
+      headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
+      headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+    case .run, .submit, .status, .result, .cancel, .realtimeToken:
       break
     }
     if case .submit = call, let priority = options.priority {

@@ -23,6 +23,14 @@ extension FalClient {
     case .cancel(let requestID):
       return Self.join(
         config.queueURL, [appPath, "requests", PercentEncoding.pathSegment(requestID), "cancel"])
+    case .stream(let path):
+      return Self.join(config.runURL, [fullPath, PercentEncoding.path(path ?? "/stream")])
+    case .statusStream(let requestID, let logs):
+      return Self.join(
+        config.queueURL, [appPath, "requests", PercentEncoding.pathSegment(requestID), "status", "stream"])
+        + "?logs=" + (logs ? "1" : "0")
+    case .realtimeToken:
+      return Self.join(config.restURL, ["tokens"]) + "/"
     }
   }
 

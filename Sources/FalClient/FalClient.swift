@@ -32,9 +32,12 @@ public final class FalClient {
     switch call {
     case .run:
       request.timeout = options.timeout
+    case .stream, .statusStream:
+      // A stream lasts as long as the app emits; the gap between events is the caller's limit.
+      request.connectTimeout = Self.queueConnectTimeout
     case .submit:
       request.timeout = Self.queueTimeout
-    case .status, .result, .cancel:
+    case .status, .result, .cancel, .realtimeToken:
       request.timeout = Self.queueTimeout
       request.connectTimeout = Self.queueConnectTimeout
     }

@@ -33,6 +33,8 @@ final class AppContext {
       },
       "store": { lua in try self.storeFile(lua) },
       "png": { lua in try Self.png(lua) },
+      "emit": { lua in try self.emit(lua) },
+      "fetch": { lua in try self.fetch(lua) },
     ])
   }
 
@@ -79,6 +81,41 @@ final class AppContext {
       contentType = text
     }
     lua.push(fileURL(files.put(Data(bytes), contentType: contentType)))
+    return 1
+  }
+
+  /// `ctx.fetch(url) -> bytes, content_type`: a file from this emulator's own file store (apps never
+  /// reach the network).
+  private func fetch(_ lua: Lua) throws -> Int32 {
+    let prefix = fileURL("")
+    guard let url = lua.string(at: 1), url.hasPrefix(prefix) else {
+      throw LuaError(message: "ctx.fetch: only URLs under \(prefix) can be fetched")
+    }
+    let name = String(url.dropFirst(prefix.count))
+    if let upload = files.uploads.file(named: name) {
+      let size = (try? FileManager.default.attributesOfItem(atPath: upload.path))?[.size] as? Int ?? 0
+      // An app holds what it fetches in memory; uploads can be far larger than any demo input.
+      guard size <= EmulatorRoutes.maxBodySize, let data = FileManager.default.contents(atPath: upload.path) else {
+        throw LuaError(message: "ctx.fetch: \(url) is larger than \(EmulatorRoutes.maxBodySize >> 20) MiB")
+      }
+      lua.push(bytes: Array(data))
+      lua.push(upload.contentType)
+    } else if let file = files.file(named: name) {
+      lua.push(bytes: Array(file.bytes))
+      lua.push(file.contentType)
+    } else {
+      throw LuaError(message: "ctx.fetch: no file at \(url)")
+    }
+    return 2
+  }
+
+  /// `ctx.emit` primitive: sends one encoded event to the streaming client; false once it left.
+  private func emit(_ lua: Lua) throws -> Int32 {
+    let record = try request("emit")
+    guard let channel = StreamChannel.open.channel(for: record.id) else {
+      throw LuaError(message: "ctx.emit: only a stream handler (POST .../stream) can emit events")
+    }
+    lua.push(channel.emit(Data(lua.bytes(at: 1) ?? [])))
     return 1
   }
 

@@ -37,6 +37,8 @@ final class AppRunner: @unchecked Sendable {
   private struct Loaded {
     var invoke: LuaRef
     var run: LuaRef
+    /// The app's optional `stream` handler, for `POST .../stream` requests.
+    var stream: LuaRef?
   }
 
   private func serve() {
@@ -66,8 +68,10 @@ final class AppRunner: @unchecked Sendable {
       throw LuaError(message: "\(app.fileName) no longer returns a table with a run function")
     }
     let run = lua.ref()
+    var stream: LuaRef?
+    if lua.rawGet(field: "stream", in: -1) == .function { stream = lua.ref() } else { lua.pop() }
     lua.pop()
-    return Loaded(invoke: invoke, run: run)
+    return Loaded(invoke: invoke, run: run, stream: stream)
   }
 
   private func execute(_ record: RequestRecord, lua: Lua, _ loaded: Loaded) -> Outcome {
@@ -77,8 +81,16 @@ final class AppRunner: @unchecked Sendable {
       context.current = nil
       lua.top = top
     }
+    var handler = loaded.run
+    if StreamChannel.open.channel(for: record.id) != nil {
+      guard let stream = loaded.stream else {
+        return .failure(
+          status: 404, detail: "Application '\(app.id)' has no stream handler", errorType: "not_found")
+      }
+      handler = stream
+    }
     lua.push(loaded.invoke)
-    lua.push(loaded.run)
+    lua.push(handler)
     lua.push(record.id)
     lua.push(record.path)
     lua.push(record.hint)

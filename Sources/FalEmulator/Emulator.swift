@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 
 /// A local fal platform: a run server and a queue server on loopback, serving Lua apps on runner
@@ -33,6 +34,8 @@ public final class Emulator: @unchecked Sendable {
   private let apps: [AppSource]
   private let stats = Stats()
   private let files = FileStore()
+  private let webhookKey: WebhookKey
+  private let webhookSink = WebhookSink()
   private let store: QueueStore
   private let urls = ServerURLs()
   private let executor = DispatchTaskExecutor()
@@ -52,7 +55,9 @@ public final class Emulator: @unchecked Sendable {
     self.options = options
     apps = try AppCatalog.load(directory: options.appsDirectory, defaultRunners: options.runners)
     let store = QueueStore(retention: options.resultRetention, stats: stats)
-    let webhooks = WebhookSender()
+    let key = WebhookKey()
+    webhookKey = key
+    let webhooks = WebhookSender(key: key)
     store.onComplete = { [weak store] record, outcome in
       guard record.webhookURL != nil, let store else { return }
       webhooks.deliver(record, outcome: outcome) { store.setWebhookDelivery($0, of: record) }
@@ -82,7 +87,8 @@ public final class Emulator: @unchecked Sendable {
     }
     let routes = EmulatorRoutes(
       apps: Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { $1 }), store: store, files: files,
-      stats: stats, faults: FaultInjector(plan: options.faults), key: options.key, urls: urls)
+      stats: stats, faults: FaultInjector(plan: options.faults), key: options.key, urls: urls,
+      webhookKey: webhookKey, webhookSink: webhookSink)
     let startup = Startup()
     var logger = Logger(label: "falua.emulator")
     // Quiet: a cancelled server logs its closing connections as errors.
@@ -94,12 +100,17 @@ public final class Emulator: @unchecked Sendable {
         responder: CallbackResponder<BasicRequestContext> { request, _ in
           await routes.respond(to: request, on: port)
         },
+        server: port == .run
+          ? .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: EmulatorRoutes.maxRealtimeMessage))) {
+            head, _, _ in routes.realtimeUpgrade(head)
+          } : .http1(),
         configuration: ApplicationConfiguration(address: .hostname(options.host, port: number)),
         onServerRunning: { [urls] channel in
           urls.set("http://\(host):\(channel.localAddress?.port ?? number)", for: port)
           startup.report(nil)
         },
         logger: logger)
+      // `run()` rather than `runService()`: no signal handlers, the host (falua's Ctrl-C) owns SIGINT.
       serversDone.enter()
       started.append(
         Task(executorPreference: executor) { [serversDone] in

@@ -75,4 +75,6 @@ struct Fault: Sendable, Equatable {
   var status: Int
   /// True for an ingress (nginx) error: HTML body and no `x-fal-request-id`.
   var ingress: Bool
+  /// A body to send as is (as JSON, with `x-fal-request-id`): malformed replies for client tests.
+  var body: String? = nil
 }

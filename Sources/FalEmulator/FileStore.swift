@@ -8,6 +8,8 @@ final class FileStore: @unchecked Sendable {
     var contentType: String
   }
 
+  /// Files uploaded through the storage routes (on disk).
+  let uploads = UploadStore()
   private let lock = NSLock()
   private var files: [String: File] = [:]
 

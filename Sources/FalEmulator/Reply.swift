@@ -57,6 +57,9 @@ enum Reply {
 
   /// An injected fault: the ingress form (nginx HTML, no request id) or fal's own JSON error.
   static func fault(_ fault: Fault) -> Response {
+    if let body = fault.body {
+      return bytes(fault.status, Data(body.utf8), contentType: "application/json", requestID: newRequestID())
+    }
     guard fault.ingress else {
       let detail = fault.status == 429 ? "Too many requests" : reasonPhrase(fault.status)
       return error(fault.status, detail, requestID: newRequestID())

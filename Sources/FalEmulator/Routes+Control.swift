@@ -39,6 +39,7 @@ extension EmulatorRoutes {
   }
 
   /// `{"status": 429, "count": 2, "route": "submit", "ingress": false}`; count, route, ingress optional.
+  /// With `"body": "..."` the reply carries that text verbatim (any status from 200).
   private func faultRule(from body: Data) throws -> FaultInjector.Rule {
     func invalid(_ reason: String) -> ReplyError {
       ReplyError(
@@ -48,8 +49,9 @@ extension EmulatorRoutes {
     guard let object = JSONBody.decode(body) as? [String: Any] else {
       throw invalid("expected a JSON object")
     }
-    guard let status = object["status"] as? Int, (400...599).contains(status) else {
-      throw invalid("status must be an HTTP error status (400-599)")
+    let body = object["body"] as? String
+    guard let status = object["status"] as? Int, (body == nil ? 400...599 : 200...599).contains(status) else {
+      throw invalid("status must be an HTTP error status (400-599), or 200-599 with a body")
     }
     let count = object["count"] as? Int ?? 1
     guard count >= 1 else { throw invalid("count must be at least 1") }
@@ -64,7 +66,8 @@ extension EmulatorRoutes {
     default: throw invalid("route must be a string")
     }
     let ingress = object["ingress"] as? Bool ?? false
-    return FaultInjector.Rule(fault: Fault(status: status, ingress: ingress), remaining: count, route: route)
+    return FaultInjector.Rule(
+      fault: Fault(status: status, ingress: ingress, body: body), remaining: count, route: route)
   }
 
   /// The full server-side record: state, timing, cancellation and delivery, never the input or headers.

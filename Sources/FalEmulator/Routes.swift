@@ -29,6 +29,10 @@ struct EmulatorRoutes: Sendable {
   let faults: FaultInjector
   let key: String?
   let urls: ServerURLs
+  let webhookKey: WebhookKey
+  let webhookSink: WebhookSink
+  /// Signs and checks realtime JWTs (`POST /tokens/`, `fal_jwt_token`).
+  let tokens = RealtimeTokens()
 
   /// Answers one request; never throws (every failure is a reply).
   func respond(to request: Request, on port: ServerPort) async -> Response {
@@ -46,8 +50,11 @@ struct EmulatorRoutes: Sendable {
     var request = request
     let path = request.uri.path
     // Control and file routes: no key, no faults, not counted.
+    if let reply = try await webhooks(&request, path: path) { return reply }
+    if let reply = try await storage(&request, path: path, on: port) { return reply }
     if path.hasPrefix("/_emulator/") { return try await control(&request, path: path) }
     if path.hasPrefix("/files/") { return file(named: String(path.dropFirst("/files/".count))) }
+    if path == "/tokens/" || path == "/tokens" { return try await issueToken(&request) }
 
     let endpoint = Endpoint(path: path)
     let route = endpoint?.route(onQueuePort: port == .queue)
@@ -70,6 +77,8 @@ struct EmulatorRoutes: Sendable {
       return Reply.error(404, "Application '\(appID)' not found", requestID: Reply.newRequestID())
     }
     switch (endpoint.action, request.method) {
+    case (.invoke(let subPath), .post) where port == .run && Self.isStream(subPath):
+      return try await stream(&request, app: app, subPath: subPath)
     case (.invoke(let subPath), .post):
       return port == .run
         ? try await run(&request, app: app, path: subPath)

@@ -69,6 +69,10 @@ enum RunnerPrelude {
         error = raise,
         store = primitive.store,
         png = primitive.png,
+        emit = function(value)
+          if not primitive.emit(json.encode(value)) then error(Cancelled, 0) end
+        end,
+        fetch = primitive.fetch,
       }
       local ok, output = pcall(run, input, ctx)
       if ok then

@@ -12,6 +12,9 @@ enum CoreBindings {
     lua.newTable()
     registerLoop(core, lua)
     registerQueue(core, lua)
+    registerRealtime(core, lua)
+    registerStream(core, lua)
+    registerStorage(core, lua)
   }
 
   /// Scheduling primitives: timers, cancellation, polling, interrupts, configuration.
@@ -54,6 +57,8 @@ enum CoreBindings {
       },
       "config": { lua in
         pushConfig(core.client.config, onto: lua)
+        pushRetry(core.client.retryPolicy, onto: lua)
+        lua.rawSet(field: "retry", in: -2)
         return 1
       },
       "configure": { lua in
@@ -67,6 +72,15 @@ enum CoreBindings {
           lua.pop()
         }
         core.client.config = config
+        if lua.rawGet(field: "retry", in: 1) == .table {
+          var policy = core.client.retryPolicy
+          if lua.rawGet(field: "max_attempts", in: -1) == .number { policy.maxAttempts = lua.integer(at: -1) ?? 1 }
+          if lua.rawGet(field: "base_delay", in: -2) == .number { policy.baseDelay = lua.number(at: -1) ?? 0 }
+          if lua.rawGet(field: "max_delay", in: -3) == .number { policy.maxDelay = lua.number(at: -1) ?? 0 }
+          lua.pop(3)
+          core.client.retryPolicy = policy
+        }
+        lua.pop()
         return 0
       },
     ])
@@ -106,14 +120,14 @@ enum CoreBindings {
     return requestID
   }
 
-  private struct Options {
+  struct Options {
     var request = RequestOptions()
     var path: String?
     var logs = false
   }
 
   // Reads the option table the Lua side built (already validated there).
-  private static func requestOptions(_ lua: Lua, _ index: Int32) throws -> Options {
+  static func requestOptions(_ lua: Lua, _ index: Int32) throws -> Options {
     var options = Options()
     guard lua.type(at: index) == .table else { return options }
     func field<T>(_ name: String, _ read: (Int32) -> T?) -> T? {
@@ -182,6 +196,16 @@ enum CoreBindings {
     lua.rawSet(field: "realtime_url", in: -2)
     lua.push(config.key != nil)
     lua.rawSet(field: "has_key", in: -2)
+  }
+
+  private static func pushRetry(_ policy: RetryPolicy, onto lua: Lua) {
+    lua.newTable(record: 3)
+    lua.push(policy.maxAttempts)
+    lua.rawSet(field: "max_attempts", in: -2)
+    lua.push(policy.baseDelay)
+    lua.rawSet(field: "base_delay", in: -2)
+    lua.push(policy.maxDelay)
+    lua.rawSet(field: "max_delay", in: -2)
   }
 }
 

@@ -5,7 +5,7 @@ import Testing
 @Suite struct AppLoadingTests {
   @Test func builtInsAreLoaded() throws {
     let emulator = try Emulator(options: EmulatorOptions())
-    #expect(emulator.appIDs == ["fal-ai/echo", "fal-ai/flux"])
+    #expect(emulator.appIDs == ["fal-ai/any-llm", "fal-ai/echo", "fal-ai/flux", "fal-ai/realtime-echo", "fal-ai/realtime-image"])
   }
 
   @Test func brokenAppFilesNameTheFile() throws {
@@ -43,7 +43,10 @@ import Testing
         "return { id = 'workflows/me/flow', run = function(input, ctx) return { path = ctx.path } end }",
     ])
     let harness = try Harness { $0.appsDirectory = folder.path }
-    #expect(harness.emulator.appIDs == ["fal-ai/echo", "fal-ai/flux", "workflows/me/flow"])
+    #expect(
+      harness.emulator.appIDs == [
+        "fal-ai/any-llm", "fal-ai/echo", "fal-ai/flux", "fal-ai/realtime-echo", "fal-ai/realtime-image", "workflows/me/flow",
+      ])
     #expect(try await harness.run("fal-ai/echo", ["a": 1]).object["replaced"] as? Bool == true)
     let submitted = try await harness.submit("workflows/me/flow/step", [:])
     let id = try #require(submitted.object["request_id"] as? String)

@@ -24,6 +24,11 @@ import Testing
     #expect(result.stdout == "stdin\tx\n", "\(result.stderr)")
   }
 
+  @Test func doubleDashEndsTheOptions() throws {
+    let result = try Falua.run(["--", "-", "-e"], input: "print(...)")
+    #expect(result.stdout == "-e\n", "\(result.stderr)")
+  }
+
   @Test func errorsPrintTheMessageAndATraceback() throws {
     let result = try Falua.run(["-e", "local function f() error('broken') end f()"])
     #expect(result.status == 1)

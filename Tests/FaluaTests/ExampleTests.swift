@@ -11,13 +11,17 @@ import Testing
 
   /// Lines each example must print (regular expressions), beyond finishing cleanly.
   static let expected: [String: [String]] = [
+    "realtime.lua": [#"^reply 1: a red fox$"#, #"^reply 3: a green parrot$"#, #"^part 3 of "count to three"$"#, #"^200 round trips in \d+\.\d\d s$"#],
     "quickstart.lua": [#"^1024x768 http://127\.0\.0\.1:\d+/files/\S+\.png \(request \S+\)$"#, #"^a bowl of ramen\thttp://"#],
     "subscribe_progress.lua": [#"^enqueued \S+$"#, #"^log: step 4/4$"#, #"^image http://"#],
     "run_options.lua": [#"^false\tvalidation\t422\tfield required$"#],
     "submit_poll.lua": [#"^request \S+$"#, #"^done in \d+\.\d{3}s$"#, #"^COMPLETED\ttrue$"#],
     "subscribe_options.lua": [#"^false\ttimeout\tno result after client_timeout 2 s; the request was cancelled$"#, #"^COMPLETED\tclient_cancelled$"#],
     "webhook_submit.lua": [#"^Request ID: \S+$"#],
+    "stream_llm.lua": [#"^any-llm: the quick brown fox jumps over the lazy dog$"#, #"^final: any-llm: the quick brown fox jumps over the lazy dog$"#, #"^request \S+$"#],
     "parallel.lua": [#"^8 of 8 requests done in \d+\.\d s$"#, #"^winner: fast$"#],
+    "upload_and_edit.lua": [#"^uploaded http://127\.0\.0\.1:\d+/files/\S+/fox\.png$"#, #"^edited 320x240 -> \S+\.png$"#],
+    "webhook.lua": [#"^delivered: OK for \S+$"#, #"^signature verified; payload prompt: notify me$"#, #"^false\twebhook\tbad signature"#],
   ]
 
   @Test(arguments: examples)

@@ -42,8 +42,22 @@ t.expect_error("http", nil, function() h:cancel() end)
 
 -- priority is validated; low priority is accepted
 t.expect_error("usage", "priority", fal.submit, "fal-ai/echo", {}, { priority = "high" })
-local low = fal.submit("fal-ai/echo", { p = "low" }, { priority = "low", hint = "h1", webhook_url = "http://127.0.0.1:9/hook" })
+local low = fal.submit("fal-ai/echo", { p = "low" }, {
+  priority = "low", hint = "h1", webhook_url = "http://127.0.0.1:9/hook?a=1&b=2", start_timeout = 30, path = "/sub",
+})
 t.eq(low:get().p, "low", "low priority request completes")
+local record = fal.json.decode(emulator.get("/_emulator/requests/" .. low.request_id))
+t.eq(record.priority, "low", "priority reached the server")
+t.eq(record.hint, "h1", "hint reached the server")
+t.eq(record.webhook_url, "http://127.0.0.1:9/hook?a=1&b=2", "webhook url reached the server intact")
+t.eq(record.start_timeout, 30, "start_timeout reached the server")
+t.eq(record.path, "sub", "sub-path reached the server")
+
+-- user headers reach the server too (here the raw priority header), and options override them
+local raw = fal.submit("fal-ai/echo", {}, { headers = { ["X-Fal-Queue-Priority"] = "low" } })
+t.eq(fal.json.decode(emulator.get("/_emulator/requests/" .. raw.request_id)).priority, "low", "user header sent")
+local over = fal.submit("fal-ai/echo", {}, { headers = { ["X-Fal-Queue-Priority"] = "low" }, priority = "normal" })
+t.eq(fal.json.decode(emulator.get("/_emulator/requests/" .. over.request_id)).priority, "normal", "option wins")
 
 -- handle methods check their options too
 t.expect_error("usage", "unknown option", function() return h:status({ logs = true }) end)

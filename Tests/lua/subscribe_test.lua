@@ -34,6 +34,7 @@ local te = t.expect_error("timeout", "client_timeout", fal.subscribe, "fal-ai/ec
 })
 t.eq(te.request_id, id, "timeout names the request")
 local record = fal.json.decode(emulator.get("/_emulator/requests/" .. id))
+t.eq(record.start_timeout, 1.5, "client_timeout also sets start_timeout (the Python rule)")
 assert(record.cancel_requested == true or record.cancelled == true, "cancelled on the server: " .. emulator.get("/_emulator/requests/" .. id))
 t.eq(fal.status("fal-ai/echo", id).error_type, "client_cancelled", "server reports the cancellation")
 

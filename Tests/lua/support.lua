@@ -28,9 +28,10 @@ end
 --- The emulator's counters.
 function M.stats() return fal.json.decode(emulator.get("/_emulator/stats")) end
 
---- Makes the next `count` requests of `route` fail with `status`.
-function M.inject(route, status, count, ingress)
-  emulator.post("/_emulator/faults", fal.json.encode({ route = route, status = status, count = count or 1, ingress = ingress or false }))
+--- Makes the next `count` requests of `route` fail with `status` (with `body`: reply that text).
+function M.inject(route, status, count, ingress, body)
+  emulator.post("/_emulator/faults", fal.json.encode({ route = route, status = status, count = count or 1,
+    ingress = ingress or false, body = body }))
 end
 
 return M

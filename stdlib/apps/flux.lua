@@ -51,9 +51,39 @@ local function image_size(ctx, value)
   field_error(ctx, "image_size", "expected a preset name or {width, height}", "type_error")
 end
 
+-- dev/image-to-image: fetches `image_url` from the emulator's file store, checks it is a PNG and
+-- returns a new image of the same size.
+local function image_to_image(input, ctx)
+  if type(input.prompt) ~= "string" then field_error(ctx, "prompt", "field required", "value_error.missing") end
+  if type(input.image_url) ~= "string" then field_error(ctx, "image_url", "field required", "value_error.missing") end
+  local ok, bytes = pcall(ctx.fetch, input.image_url)
+  if not ok then field_error(ctx, "image_url", "could not fetch the image: " .. tostring(bytes), "image_load_error") end
+  if #bytes < 24 or bytes:sub(1, 8) ~= "\137PNG\r\n\26\n" then
+    field_error(ctx, "image_url", "the image is not a PNG", "image_load_error")
+  end
+  local width, height = string.unpack(">I4I4", bytes, 17)
+  if width < 1 or height < 1 or width > MAX_SIDE or height > MAX_SIDE then
+    field_error(ctx, "image_url", "image too large", "image_too_large")
+  end
+  local strength = input.strength or 0.95
+  if type(strength) ~= "number" or strength < 0 or strength > 1 then
+    field_error(ctx, "strength", "ensure this value is between 0 and 1", "value_error.number")
+  end
+  local seed = integer_field(ctx, input, "seed", math.random(0, 2147483647), 0, math.maxinteger)
+  ctx.log(("editing a %dx%d image"):format(width, height))
+  local url = ctx.store(ctx.png(width, height, seed), "image/png")
+  return {
+    images = { { url = url, width = width, height = height, content_type = "image/png" } },
+    seed = seed,
+    prompt = input.prompt,
+    has_nsfw_concepts = { false },
+  }
+end
+
 return {
   id = "fal-ai/flux",
   run = function(input, ctx)
+    if ctx.path == "dev/image-to-image" then return image_to_image(input, ctx) end
     if ctx.path ~= "" and ctx.path ~= "schnell" and ctx.path ~= "dev" then
       ctx.error(404, "Path /" .. ctx.path .. " not found")
     end

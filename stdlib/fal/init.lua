@@ -28,15 +28,50 @@ fal.sleep = scheduler.sleep
 
 fal.is_error = errors.is
 
+local realtime = require("fal.realtime")
+fal.realtime = realtime.realtime
+fal.msgpack = realtime.msgpack
+fal.bytes = realtime.bytes
+
+fal.stream = require("fal.stream").stream
+
+local storage = require("fal.storage")
+fal.upload = storage.upload
+fal.upload_file = storage.upload_file
+fal.file = storage.file
+fal.file_bytes = storage.file_bytes
+fal.encode = storage.encode
+fal.encode_file = storage.encode_file
+fal.download = storage.download
+fal.download_all = storage.download_all
+fal.webhook = { verify = require("fal.webhook").verify }
+
 local config_keys = {
   key = "string", run_url = "string", queue_url = "string", rest_url = "string", cdn_url = "string",
-  user_agent = "string",
+  user_agent = "string", retry = "table",
 }
+
+local retry_keys = { max_attempts = "positive", base_delay = "number", max_delay = "number" }
+
+-- The retry policy (PROTOCOL.md §14; the Python client's by default: 10 attempts, 0.1 s doubling,
+-- at most 30 s between attempts), as the JS client's `retry` option.
+local function check_retry(retry)
+  options.check("fal.config", retry, retry_keys)
+  if retry.max_attempts and math.type(retry.max_attempts) ~= "integer" then
+    error(errors.usage("fal.config", "retry.max_attempts must be an integer >= 1"), 3)
+  end
+  for _, key in ipairs({ "base_delay", "max_delay" }) do
+    if retry[key] and retry[key] < 0 then
+      error(errors.usage("fal.config", ("retry.%s must be >= 0"):format(key)), 3)
+    end
+  end
+end
 
 --- Merges `settings` into the configuration; returns the current configuration (never the key).
 function fal.config(settings)
   if settings ~= nil then
     options.check("fal.config", settings, config_keys)
+    if settings.retry then check_retry(settings.retry) end
     core.configure(settings)
   end
   return core.config()

@@ -5,6 +5,7 @@ local errors = require("fal.errors")
 local options = require("fal.options")
 local scheduler = require("fal.scheduler")
 local http = require("fal.http")
+local stream = require("fal.stream")
 
 local M = {}
 
@@ -108,7 +109,22 @@ function Handle:status(opts)
   return fetch_status("handle:status", self, opts.with_logs)
 end
 
+-- Status mode "polling" (the default) or "streaming" (the status stream, DESIGN.md §9).
+local function check_mode(operation, mode)
+  if mode ~= nil and mode ~= "polling" and mode ~= "streaming" then
+    error(errors.usage(operation, ("mode must be \"polling\" or \"streaming\", got %q"):format(mode)), 3)
+  end
+end
+
 local function events(operation, h, opts)
+  if opts.mode == "streaming" then
+    local next_status = stream.status_events(operation, h.endpoint, h.request_id, opts.with_logs)
+    return function()
+      local status = next_status()
+      if status and status.status == "COMPLETED" then forget(h.endpoint, h.request_id) end
+      return status
+    end
+  end
   local interval = opts.interval or 0.1
   local done = false
   return function()
@@ -126,7 +142,8 @@ end
 
 --- Iterates status tables every `interval` seconds (default 0.1) until COMPLETED (included).
 function Handle:iter_events(opts)
-  opts = options.check("handle:iter_events", opts, { with_logs = "boolean", interval = "number" })
+  opts = options.check("handle:iter_events", opts, { with_logs = "boolean", interval = "number", mode = "string" })
+  check_mode("handle:iter_events", opts.mode)
   if opts.interval and opts.interval < 0 then error(errors.usage("handle:iter_events", "interval must be >= 0"), 2) end
   local next_status = events("handle:iter_events", self, opts)
   local pause
@@ -203,9 +220,7 @@ function M.subscribe(endpoint, input, opts)
     with_logs = "boolean", interval = "number", on_enqueue = "function", on_queue_update = "function",
     client_timeout = "positive", webhook_url = "string", mode = "string",
   })
-  if opts.mode ~= nil and opts.mode ~= "polling" then
-    error(errors.usage("fal.subscribe", ("mode %q is not supported yet (use \"polling\")"):format(opts.mode)), 2)
-  end
+  check_mode("fal.subscribe", opts.mode)
   local interval = opts.interval or 0.1
   if interval < 0 then error(errors.usage("fal.subscribe", "interval must be >= 0"), 2) end
   local ropts = request_options("fal.subscribe", opts)
@@ -217,13 +232,17 @@ function M.subscribe(endpoint, input, opts)
     handle = M.submit_as("fal.subscribe", endpoint, input, ropts)
     if opts.on_enqueue then callback("fal.subscribe", "on_enqueue", opts.on_enqueue, handle.request_id) end
     if opts.on_queue_update then
-      local next_status = events("fal.subscribe", handle, { with_logs = opts.with_logs, interval = interval })
+      local next_status = events("fal.subscribe", handle,
+        { with_logs = opts.with_logs, interval = interval, mode = opts.mode })
       while true do
         local status, pause = next_status()
         callback("fal.subscribe", "on_queue_update", opts.on_queue_update, status)
-        if not pause then break end
-        pause()
+        if status.status == "COMPLETED" then break end
+        if pause then pause() end
       end
+    elseif opts.mode == "streaming" then
+      local next_status = events("fal.subscribe", handle, { mode = "streaming" })
+      repeat local status = next_status() until status.status == "COMPLETED"
     else
       wait_completed("fal.subscribe", handle, interval)
     end

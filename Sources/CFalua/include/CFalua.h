@@ -4,3 +4,6 @@
 #include "falua_codec.h"
 #include "falua_version.h"
 #include "falua_png.h"
+#include "falua_crypto.h"
+#include "falua_msgpack.h"
+#include "falua_websocket.h"

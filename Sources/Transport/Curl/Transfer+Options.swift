@@ -46,8 +46,11 @@ extension Transfer {
     }
 
     let method = request.method.uppercased()
-    let sendsBody = request.body != nil || ["POST", "PUT", "PATCH"].contains(method)
-    if sendsBody {
+    let sendsBody = request.body != nil || request.bodyFile != nil || ["POST", "PUT", "PATCH"].contains(method)
+    if let region = request.bodyFile {
+      set(configureBody(from: region))
+      if method != "POST" { set(falua_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)) }
+    } else if sendsBody {
       let bytes = request.body ?? []
       set(falua_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)))
       // curl copies the bytes now, so the array need not outlive this call; [0] gives an empty

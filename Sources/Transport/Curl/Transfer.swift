@@ -11,6 +11,8 @@ final class Transfer {
   var isCancelled = false
   /// False while the transfer waits for `curl_multi_perform` to return before it can be added.
   var isAdded = false
+  /// Receiving is paused (`EventLoop.pause`).
+  var isPaused = false
 
   private let followsRedirects: Bool
   private var onHead: ((Int, HTTPHeaders) -> Void)?
@@ -18,6 +20,8 @@ final class Transfer {
   private var head = ResponseHeadParser()
   private var body: [UInt8] = []
   var headerList: UnsafeMutablePointer<curl_slist>?
+  /// The open file of a `bodyFile` request, alive as long as curl may read it.
+  var bodyReader: BodyFileReader?
   let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
 
   init(

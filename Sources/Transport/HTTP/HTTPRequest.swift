@@ -8,6 +8,8 @@ public struct HTTPRequest: Sendable {
   public var headers: HTTPHeaders
   /// Bytes sent from memory; nil sends none (POST/PUT/PATCH then send `Content-Length: 0`).
   public var body: [UInt8]?
+  /// A file region sent as the body instead of `body`, read while sending.
+  public var bodyFile: HTTPBodyFile?
   /// Limit for the whole transfer in seconds; nil waits forever.
   public var timeout: Double?
   /// Limit for connecting (DNS, TCP, TLS) in seconds; nil keeps curl's default.

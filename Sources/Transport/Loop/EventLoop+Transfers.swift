@@ -78,7 +78,12 @@ extension EventLoop {
       var context: UnsafeMutableRawPointer?
       falua_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &context)
       guard let context, let transfer = transfers[TransferID(raw: UInt64(UInt(bitPattern: context)))]
-      else { continue }
+      else {
+        if let context, let connected = connectOnlyHandlers.removeValue(forKey: UInt64(UInt(bitPattern: context))) {
+          connected(code)
+        }
+        continue
+      }
       // `result` reads the handle, so it comes before the handle goes back to the pool; it may run
       // a streamed request's onHead, which may cancel.
       let result = transfer.isCancelled ? nil : transfer.result(code)
@@ -87,7 +92,7 @@ extension EventLoop {
     }
   }
 
-  private func add(_ transfer: Transfer) {
+  func add(_ transfer: Transfer) {
     let code = curl_multi_add_handle(multi, transfer.easy)
     guard code == CURLM_OK else {
       transfers[transfer.id] = nil
@@ -100,7 +105,7 @@ extension EventLoop {
   }
 
   /// Takes a transfer out of curl and the table and pools its handle; safe to call twice.
-  private func discard(_ transfer: Transfer) {
+  func discard(_ transfer: Transfer) {
     guard transfers.removeValue(forKey: transfer.id) != nil else { return }
     if transfer.isAdded {
       curl_multi_remove_handle(multi, transfer.easy)

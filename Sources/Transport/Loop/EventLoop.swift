@@ -22,6 +22,8 @@ public final class EventLoop {
   var timers = TimerHeap()
   var timerActions: [TimerID: () -> Void] = [:]
   var watches: [WatchID: Watch] = [:]
+  /// Connect-only handles (WebSocket) by their CURLOPT_PRIVATE id: told when curl has connected.
+  var connectOnlyHandlers: [UInt64: (CURLcode) -> Void] = [:]
   private let wakePipe: WakePipe
   private var lastID: UInt64 = 0
 

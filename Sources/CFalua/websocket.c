@@ -1,0 +1,169 @@
+// wslay's event API over curl_easy_recv/curl_easy_send. wslay calls back into C only, so the glue
+// lives here; Swift sees whole messages and the peer's close.
+#include "falua_websocket.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wslay/wslay.h>
+
+struct falua_ws {
+  wslay_event_context_ptr ctx;
+  CURL *easy;
+  uint8_t *pending;  // bytes the handshake read past the head, consumed first
+  size_t pending_length, pending_offset;
+  falua_ws_message_fn on_message;
+  falua_ws_close_fn on_close;
+  void *user;
+  CURLcode error;
+  int hung_up;
+};
+
+int falua_ws_make_key(char key[25]) {
+  unsigned char nonce[16];
+  if (RAND_bytes(nonce, sizeof nonce) != 1) return -1;
+  EVP_EncodeBlock((unsigned char *)key, nonce, sizeof nonce);
+  return 0;
+}
+
+void falua_ws_expected_accept(const char *key, char accept[29]) {
+  static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  char input[64 + sizeof guid];
+  size_t key_length = strnlen(key, 64);
+  memcpy(input, key, key_length);
+  memcpy(input + key_length, guid, sizeof guid - 1);
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  EVP_Digest(input, key_length + sizeof guid - 1, digest, NULL, EVP_sha1(), NULL);
+  EVP_EncodeBlock((unsigned char *)accept, digest, sizeof digest);
+}
+
+static ssize_t recv_callback(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user) {
+  (void)flags;
+  falua_ws *ws = user;
+  if (ws->pending_offset < ws->pending_length) {
+    size_t n = ws->pending_length - ws->pending_offset;
+    if (n > len) n = len;
+    memcpy(buf, ws->pending + ws->pending_offset, n);
+    ws->pending_offset += n;
+    return (ssize_t)n;
+  }
+  size_t n = 0;
+  CURLcode code = curl_easy_recv(ws->easy, buf, len, &n);
+  if (code == CURLE_AGAIN) {
+    wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+    return -1;
+  }
+  if (code != CURLE_OK || n == 0) {
+    ws->error = code;
+    ws->hung_up = 1;
+    wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+    return -1;
+  }
+  return (ssize_t)n;
+}
+
+static ssize_t send_callback(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags,
+                             void *user) {
+  (void)flags;
+  falua_ws *ws = user;
+  size_t n = 0;
+  CURLcode code = curl_easy_send(ws->easy, data, len, &n);
+  if (code == CURLE_AGAIN) {
+    wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+    return -1;
+  }
+  if (code != CURLE_OK) {
+    ws->error = code;
+    ws->hung_up = 1;
+    wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+    return -1;
+  }
+  return (ssize_t)n;
+}
+
+static int genmask_callback(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, void *user) {
+  (void)user;
+  if (RAND_bytes(buf, (int)len) != 1) {
+    wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+    return -1;
+  }
+  return 0;
+}
+
+static void message_callback(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg,
+                             void *user) {
+  (void)ctx;
+  falua_ws *ws = user;
+  if (arg->opcode == WSLAY_TEXT_FRAME || arg->opcode == WSLAY_BINARY_FRAME) {
+    ws->on_message(ws->user, arg->opcode, arg->msg, arg->msg_length);
+  } else if (arg->opcode == WSLAY_CONNECTION_CLOSE) {
+    // The payload starts with the two code bytes.
+    int code = arg->status_code == 0 ? 1005 : arg->status_code;
+    size_t skip = arg->msg_length >= 2 ? 2 : arg->msg_length;
+    ws->on_close(ws->user, code, arg->msg + skip, arg->msg_length - skip);
+  }
+}
+
+falua_ws *falua_ws_new(CURL *easy, const uint8_t *pending, size_t pending_length,
+                       falua_ws_message_fn on_message, falua_ws_close_fn on_close, void *user) {
+  falua_ws *ws = calloc(1, sizeof *ws);
+  if (ws == NULL) return NULL;
+  if (pending_length > 0) {
+    ws->pending = malloc(pending_length);
+    if (ws->pending == NULL) {
+      free(ws);
+      return NULL;
+    }
+    memcpy(ws->pending, pending, pending_length);
+  }
+  ws->pending_length = pending_length;
+  ws->easy = easy;
+  ws->on_message = on_message;
+  ws->on_close = on_close;
+  ws->user = user;
+  struct wslay_event_callbacks callbacks = {
+      .recv_callback = recv_callback,
+      .send_callback = send_callback,
+      .genmask_callback = genmask_callback,
+      .on_msg_recv_callback = message_callback,
+  };
+  if (wslay_event_context_client_init(&ws->ctx, &callbacks, ws) != 0) {
+    free(ws->pending);
+    free(ws);
+    return NULL;
+  }
+  return ws;
+}
+
+void falua_ws_free(falua_ws *ws) {
+  if (ws == NULL) return;
+  wslay_event_context_free(ws->ctx);
+  free(ws->pending);
+  free(ws);
+}
+
+int falua_ws_queue(falua_ws *ws, int opcode, const uint8_t *data, size_t length) {
+  struct wslay_event_msg message = {.opcode = (uint8_t)opcode, .msg = data, .msg_length = length};
+  return wslay_event_queue_msg(ws->ctx, &message);
+}
+
+int falua_ws_queue_close(falua_ws *ws, int code, const uint8_t *reason, size_t length) {
+  return wslay_event_queue_close(ws->ctx, (uint16_t)code, reason, length);
+}
+
+int falua_ws_pump(falua_ws *ws) {
+  if (wslay_event_want_read(ws->ctx) && wslay_event_recv(ws->ctx) != 0) return -1;
+  if (wslay_event_want_write(ws->ctx) && wslay_event_send(ws->ctx) != 0) return -1;
+  return ws->hung_up ? -1 : 0;
+}
+
+int falua_ws_wants_write(falua_ws *ws) { return wslay_event_want_write(ws->ctx); }
+
+int falua_ws_is_finished(falua_ws *ws) {
+  return (wslay_event_get_close_received(ws->ctx) && wslay_event_get_close_sent(ws->ctx)) ||
+         (!wslay_event_want_read(ws->ctx) && !wslay_event_want_write(ws->ctx));
+}
+
+CURLcode falua_ws_last_error(falua_ws *ws) { return ws->error; }

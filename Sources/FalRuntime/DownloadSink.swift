@@ -1,0 +1,94 @@
+import FalClient
+import Foundation
+import Transport
+
+// Error replies are kept in memory (they are small) so they can become a FalError; success bodies
+// go straight to the file, or to memory only when the caller asked for a string.
+/// Where a download's body goes: a file written piece by piece, or memory.
+final class DownloadSink {
+  private let url: String
+  private let path: String?
+  private let file: FileHandle?
+  private let showsProgress: Bool
+  private var status = 0
+  private var headers = HTTPHeaders()
+  private var memory: [UInt8] = []
+  private var expected: Int?
+  private var lastProgress = 0.0
+  /// Body bytes received so far.
+  private(set) var received = 0
+  /// The reply's Content-Type.
+  var contentType: String? { headers["content-type"] }
+
+  init(url: String, path: String?, progress: Bool) throws {
+    self.url = url
+    self.path = path
+    if let path {
+      guard FileManager.default.createFile(atPath: path, contents: nil),
+        let handle = FileHandle(forWritingAtPath: path)
+      else { throw CocoaError(.fileWriteNoPermission) }
+      file = handle
+    } else {
+      file = nil
+    }
+    showsProgress = progress && isatty(2) != 0
+  }
+
+  func head(status: Int, headers: HTTPHeaders) {
+    self.status = status
+    self.headers = headers
+    expected = Int(headers["content-length"] ?? "")
+  }
+
+  /// Stores a piece; false aborts the transfer (the file cannot be written).
+  func write(_ bytes: [UInt8]) -> Bool {
+    received += bytes.count
+    guard (200..<300).contains(status), let file else {
+      memory.append(contentsOf: bytes)
+      return true
+    }
+    do { try file.write(contentsOf: bytes) } catch { return false }
+    report(done: false)
+    return true
+  }
+
+  /// Closes the file; returns the in-memory body (nil when written to a file) or the failure.
+  func finish(_ result: Result<HTTPResponse, TransportError>) -> Result<[UInt8]?, FalError> {
+    try? file?.close()
+    switch result {
+    case .failure(let error):
+      removeFile()
+      return .failure(FalError.storage(.failure(error), endpoint: url, operation: "fal.download"))
+    case .success(let response) where !(200..<300).contains(response.status):
+      removeFile()
+      var reply = response
+      reply.body = memory
+      return .failure(FalError.storage(.success(reply), endpoint: url, operation: "fal.download"))
+    case .success:
+      report(done: true)
+      return .success(file == nil ? memory : nil)
+    }
+  }
+
+  /// The transfer was cancelled: close and remove the partial file.
+  func abandon() {
+    try? file?.close()
+    removeFile()
+  }
+
+  private func removeFile() {
+    if let path { try? FileManager.default.removeItem(atPath: path) }
+  }
+
+  /// A progress line on stderr (a terminal only), at most ten times a second.
+  private func report(done: Bool) {
+    guard showsProgress else { return }
+    let now = EventLoop.now()
+    guard done || now - lastProgress >= 0.1 else { return }
+    lastProgress = now
+    let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+    var line = "\r\(path.map { ($0 as NSString).lastPathComponent } ?? "download"): \(mib(received))"
+    if let expected { line += " / \(mib(expected))" }
+    FileHandle.standardError.write(Data((line + (done ? "\n" : "")).utf8))
+  }
+}

@@ -1,0 +1,112 @@
+import CFalua
+import Foundation
+import Testing
+
+/// The msgpack codec (`codec_msgpack.c`): round trips judged by Python's msgpack package on seeded
+/// random values (msgpack_differential.py), plus the edges and errors the generator cannot reach.
+@Suite struct MsgpackTests {
+  static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("msgpack_differential.py")
+  static let seed = 20_251_121
+  static let count = 2000
+
+  /// A Lua state with `json` and `msgpack` globals.
+  static func state() -> LuaJSON {
+    let lua = LuaJSON()
+    _ = falua_open_msgpack(lua.L)
+    lua_setglobal(lua.L, "msgpack")
+    return lua
+  }
+
+  func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", Self.script.path] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+  }
+
+  /// Unpacks and re-packs each length-prefixed document.
+  static let roundTrip = """
+    local data = ...
+    local out, offset = {}, 1
+    while offset <= #data do
+      local length = string.unpack(">I4", data, offset)
+      local document = data:sub(offset + 4, offset + 3 + length)
+      offset = offset + 4 + length
+      local ok, packed = pcall(function() return msgpack.pack(msgpack.unpack(document)) end)
+      if not ok then packed = "error: " .. tostring(packed) end
+      out[#out + 1] = string.pack(">I4", #packed) .. packed
+    end
+    return table.concat(out)
+    """
+
+  @Test func roundTripsMatchPython() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("falua-msgpack-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let documents = directory.appendingPathComponent("documents")
+    let generated = try python(["generate", "\(Self.seed)", "\(Self.count)", documents.path])
+    try #require(generated.status == 0, "generator failed: \(generated.output)")
+    let results = try Self.state().results(Self.roundTrip, [Array(try Data(contentsOf: documents))])
+    let ours = directory.appendingPathComponent("ours")
+    try Data(results[0]).write(to: ours)
+    let checked = try python(["check", documents.path, ours.path])
+    #expect(checked.status == 0, "\(checked.output)")
+    #expect(checked.output.contains("\(Self.count)/\(Self.count) documents match"), "\(checked.output)")
+  }
+
+  @Test func packsIntegerFloatStringAndBinFamilies() throws {
+    let lua = Self.state()
+    func hex(_ expression: String) throws -> String {
+      try lua.eval("return (msgpack.pack(\(expression)):gsub('.', function(c) return ('%02x'):format(c:byte()) end))")
+    }
+    #expect(try hex("math.maxinteger") == "cf7fffffffffffffff")
+    #expect(try hex("math.mininteger") == "d38000000000000000")
+    #expect(try hex("-33") == "d0df")
+    #expect(try hex("1.5") == "cb3ff8000000000000")
+    #expect(try hex("1.0") == "cb3ff0000000000000", "an integral float stays a float")
+    #expect(try hex("'h\\u{e9}'") == "a368c3a9", "UTF-8 text is str")
+    #expect(try hex("'\\xff\\x00'") == "c402ff00", "other bytes are bin")
+    #expect(try hex("msgpack.bytes('ab')") == "c4026162", "bytes() forces bin")
+    #expect(try hex("{1, json.null, 3}") == "9301c003", "null keeps its array slot")
+    #expect(try hex("json.array({})") == "90")
+    #expect(try hex("{}") == "80", "an empty unmarked table is a map")
+  }
+
+  @Test func unpacksEdgesIntoLuaValues() throws {
+    let lua = Self.state()
+    #expect(try lua.eval("return math.type(msgpack.unpack('\\xcf\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff'))") == "float",
+      "uint64 above int64 becomes a float")
+    #expect(try lua.eval("return msgpack.unpack('\\xcf\\x7f\\xff\\xff\\xff\\xff\\xff\\xff\\xff') == math.maxinteger") == "true")
+    #expect(try lua.eval("return math.type(msgpack.unpack('\\xca\\x3f\\xc0\\x00\\x00'))") == "float", "float32 decodes")
+    #expect(try lua.eval("return msgpack.unpack('\\xc4\\x03a\\x00b')") == "a\u{0}b", "bin is a string")
+    #expect(try lua.eval("local m = msgpack.unpack('\\x82\\x05\\xa1x\\xc3\\xa1y') return m[5] .. m[true]") == "xy",
+      "integer and boolean keys stay Lua keys")
+    #expect(try lua.eval("local m = msgpack.unpack('\\x81\\x05\\xa1x') return #msgpack.pack(m)") == "4",
+      "a decoded map with integer keys re-packs as a map")
+    #expect(try lua.eval("return select('#', msgpack.unpack('\\xc0'))") == "1")
+    #expect(try lua.eval("return tostring(msgpack.unpack('\\xc0'))") == "nil")
+    #expect(try lua.eval("local a = msgpack.unpack('\\x92\\xc0\\x01') return tostring(a[1] == json.null) .. #a") == "true2")
+  }
+
+  @Test func errorsNameThePath() throws {
+    let lua = Self.state()
+    #expect(try lua.failure("msgpack.pack({images = {1, 2, print}})") == "value.images[3]: cannot pack a function")
+    #expect(try lua.failure("msgpack.pack({x = 0/0}, {name = 'input'})") == "input.x: cannot pack NaN")
+    #expect(try lua.failure("(function() local t = {} t.me = t return msgpack.pack(t) end)()") == "value.me: cycle detected")
+    #expect(try lua.failure("msgpack.pack({1, 2, [4] = 4})").contains("sparse array"))
+    #expect(try lua.failure("msgpack.pack({1, a = 2})").contains("mixed table"))
+    #expect(try lua.failure("msgpack.unpack('\\xd4\\x01\\x02')") == "invalid msgpack at byte 1: ext types are not supported")
+    #expect(try lua.failure("msgpack.unpack('\\x92\\x01')") == "invalid msgpack at byte 1: truncated or malformed data")
+    #expect(try lua.failure("msgpack.unpack('\\x01\\x02')") == "invalid msgpack at byte 2: trailing bytes after the value")
+    #expect(try lua.failure("msgpack.unpack('')").contains("empty input"))
+    let deep = String(repeating: "\u{91}", count: 1100) + "\u{01}"
+    #expect(try lua.failure("msgpack.unpack(...)", [Array(deep.unicodeScalars.map { UInt8($0.value) })]).contains("nesting deeper than 1000"))
+  }
+}

@@ -1,0 +1,253 @@
+-- Realtime connections (PROTOCOL.md §10-11; DESIGN.md §9): a WebSocket to an app's realtime route.
+-- Swift owns the socket and buffers whole messages; this side builds the URL, fetches the JWT,
+-- encodes with msgpack (binary frames), decodes replies and turns meta frames into errors.
+local core = require("fal.core")
+local json = require("fal.json")
+local errors = require("fal.errors")
+local options = require("fal.options")
+local scheduler = require("fal.scheduler")
+
+local msgpack = core.msgpack
+local OP = "fal.realtime"
+
+local M = {}
+
+local Connection = {}
+Connection.__index = Connection
+Connection.__name = "fal.realtime"
+
+local schema = {
+  path = "string", use_jwt = "boolean", max_buffering = "number", token_expiration = "positive",
+  throttle_interval = "number", encode = "function", decode = "function", timeout = "positive",
+}
+
+local function percent_encode(s)
+  return (s:gsub("[^%w%-%._~]", function(c) return ("%%%02X"):format(c:byte()) end))
+end
+
+-- Calls a core function that may raise error fields (bad endpoint, no credentials).
+local function checked(fn, ...)
+  local results = table.pack(pcall(fn, ...))
+  if not results[1] then
+    if type(results[2]) == "table" then error(errors.from_core(results[2], OP, json.decode), 3) end
+    error(results[2], 3)
+  end
+  return table.unpack(results, 2, results.n)
+end
+
+-- `POST {rest_url}/tokens/`: the reply is a JSON string (also accepted: `{"token": ...}`, `{"detail": ...}`).
+local function fetch_token(endpoint, alias, expiration)
+  local body = json.encode({ allowed_apps = json.array({ alias }), token_expiration = expiration })
+  local c = scheduler.await(checked(core.realtime_token, endpoint, body))
+  if not c.ok then error(errors.from_core(c.error, OP, json.decode), 3) end
+  local ok, value = pcall(json.decode, c.body)
+  if ok and type(value) == "table" then value = value.token or value.detail end
+  if not ok or type(value) ~= "string" then
+    error(errors.new({ kind = "http", operation = OP, endpoint = endpoint, status = c.status,
+      message = "unexpected realtime token response format" }), 3)
+  end
+  return value
+end
+
+local function whole(value, low, high)
+  local n = math.tointeger(value)
+  return n ~= nil and n >= low and n <= high and n or nil
+end
+
+--- Opens a realtime connection to `endpoint`; raises when it cannot connect.
+function M.realtime(endpoint, opts)
+  options.arg(OP, 1, "endpoint", endpoint, "string")
+  opts = options.check(OP, opts, schema)
+  local max_buffering
+  if opts.max_buffering ~= nil then
+    max_buffering = whole(opts.max_buffering, 1, 60)
+    if not max_buffering then
+      error(errors.usage(OP, "max_buffering must be between 1 and 60 (inclusive)"), 2)
+    end
+  end
+  local expiration = opts.token_expiration or 120
+  if not whole(expiration, 1, math.maxinteger) then
+    error(errors.usage(OP, "token_expiration must be a positive whole number of seconds"), 2)
+  end
+  local throttle = opts.throttle_interval or 0
+  if throttle < 0 or throttle == math.huge then
+    error(errors.usage(OP, "throttle_interval must be a non-negative number of seconds"), 2)
+  end
+
+  local url, alias = checked(core.realtime_target, endpoint, opts.path or "/realtime")
+  local query = {}
+  if opts.use_jwt ~= false then
+    query[#query + 1] = "fal_jwt_token=" .. percent_encode(fetch_token(endpoint, alias, math.tointeger(expiration)))
+  end
+  if max_buffering then query[#query + 1] = "max_buffering=" .. max_buffering end
+  if #query > 0 then url = url .. "?" .. table.concat(query, "&") end
+
+  local cid, op = checked(core.realtime_open, url, {}, opts.timeout or 90, endpoint, opts.use_jwt == false)
+  local conn = setmetatable({
+    cid = cid, endpoint = endpoint, encode = opts.encode, decode = opts.decode, throttle = throttle,
+    last_sent = -math.huge,
+  }, Connection)
+  local c = scheduler.await(op)
+  if not c.ok then
+    conn:close()
+    error(errors.from_core(c.error, OP, json.decode), 2)
+  end
+  return conn
+end
+
+local function closed_error(self, operation)
+  return errors.new({ kind = "realtime", operation = operation, endpoint = self.endpoint,
+    error = "CONNECTION_CLOSED", message = "the connection is closed" })
+end
+
+-- The error of a close with a code other than 1000. Codes 4400-4599 carry an HTTP status (the
+-- emulator refuses a connection that way: 4401 for a bad token).
+local function close_error(self, operation, code, reason)
+  local status = code >= 4400 and code < 4600 and code - 4000 or nil
+  return errors.new({ kind = "realtime", operation = operation, endpoint = self.endpoint,
+    error = "CONNECTION_CLOSED", code = code, reason = reason, status = status,
+    message = ("connection closed with code %d%s"):format(code, reason ~= "" and (": " .. reason) or "") })
+end
+
+-- Why a send found the connection gone: the server's close or failure, else "closed".
+local function send_failure(self)
+  while true do
+    local what, a, b = core.realtime_next(self.cid)
+    if what == "closed" and a ~= 1000 then
+      self:close()
+      return close_error(self, "conn:send", a, b)
+    elseif what == "failed" then
+      self:close()
+      return errors.new({ kind = "network", operation = "conn:send", endpoint = self.endpoint, message = a })
+    elseif what ~= "text" and what ~= "binary" then
+      self:close()
+      return closed_error(self, "conn:send")
+    end
+  end
+end
+
+-- The frame kind and payload of `message`: msgpack by default; a custom `encode` returns a string
+-- (a text frame) or `fal.bytes(s)` (a binary frame).
+local function encode(self, message)
+  if self.encode then
+    local data = self.encode(message)
+    if type(data) == "string" then return "text", data end
+    if getmetatable(data) == getmetatable(msgpack.bytes("")) then return "binary", data.data end
+    error(errors.usage("conn:send", "encode must return a string or fal.bytes(...), got " .. type(data)), 3)
+  end
+  local ok, data = pcall(msgpack.pack, message, { name = "message" })
+  if not ok then error(errors.usage("conn:send", tostring(data)), 3) end
+  return "binary", data
+end
+
+local function transmit(self, kind, data)
+  self.last_sent = core.now()
+  return core.realtime_send(self.cid, kind, data)
+end
+
+-- Throttled sends (the JS client's): the first goes at once, then at most one per interval
+-- carrying the latest message; a background task sends it when the interval is over.
+local function throttled(self, kind, data)
+  local since = core.now() - self.last_sent
+  if since >= self.throttle and not self.flushing then return transmit(self, kind, data) end
+  self.pending = { kind, data }
+  if self.flushing then return true end
+  self.flushing = true
+  scheduler.spawn(function()
+    scheduler.sleep(math.max(0, self.throttle - since))
+    self.flushing = false
+    local pending = self.pending
+    self.pending = nil
+    if pending and not self.closed then transmit(self, pending[1], pending[2]) end
+  end)
+  return true
+end
+
+--- Sends a message (a table, msgpack-encoded into a binary frame unless `encode` was given).
+function Connection:send(message)
+  if self.closed then error(closed_error(self, "conn:send"), 2) end
+  local kind, data = encode(self, message)
+  local sent
+  if self.throttle > 0 then sent = throttled(self, kind, data) else sent = transmit(self, kind, data) end
+  if not sent then error(send_failure(self), 2) end
+end
+
+local function decode_binary(self, data)
+  local ok, value = pcall(self.decode or msgpack.unpack, data)
+  if not ok then
+    error(errors.new({ kind = "realtime", operation = "conn:recv", endpoint = self.endpoint,
+      message = "cannot decode a message: " .. tostring(value) }), 4)
+  end
+  return value
+end
+
+-- A text frame: meta messages are skipped (nil) or raised; other JSON is the message; anything
+-- else becomes `{type = "text", payload = text}`.
+local function decode_text(self, text)
+  local ok, value = pcall(json.decode, text)
+  if not ok then return { type = "text", payload = text } end
+  if type(value) == "table" and value.type == "x-fal-message" then return nil end
+  if type(value) == "table" and value.type == "x-fal-error" then
+    self:close()
+    error(errors.new({ kind = "realtime", operation = "conn:recv", endpoint = self.endpoint,
+      error = value.error, reason = value.reason,
+      message = ("%s: %s"):format(tostring(value.error), tostring(value.reason)) }), 4)
+  end
+  return value
+end
+
+--- The next message; nil once the connection closed normally. Raises `kind = "timeout"` when
+--- nothing arrives within `timeout` seconds (the connection stays open).
+function Connection:recv(timeout)
+  if timeout ~= nil then options.arg("conn:recv", 1, "timeout", timeout, "positive") end
+  local deadline = timeout and core.now() + timeout
+  while true do
+    if self.closed then return nil end
+    local what, a, b = core.realtime_next(self.cid)
+    if what == "binary" then
+      return decode_binary(self, a)
+    elseif what == "text" then
+      local value = decode_text(self, a)
+      if value ~= nil then return value end
+    elseif what == "closed" then
+      self:close()
+      if a == 1000 then return nil end
+      error(close_error(self, "conn:recv", a, b), 2)
+    elseif what == "failed" then
+      self:close()
+      error(errors.new({ kind = "network", operation = "conn:recv", endpoint = self.endpoint, message = a }), 2)
+    else
+      local remaining = deadline and math.max(0, deadline - core.now())
+      local c = scheduler.await(core.realtime_wait(self.cid, remaining, "conn:recv"))
+      if not c.ok then
+        c.error.message = ("no message for %g s"):format(timeout)
+        error(errors.from_core(c.error, "conn:recv", json.decode), 2)
+      end
+    end
+  end
+end
+
+--- `for msg in conn:messages() do`: every message until the connection closes; leaving the loop
+--- early closes the connection.
+function Connection:messages(timeout)
+  return function() return self:recv(timeout) end, nil, nil, self
+end
+
+--- Closes the connection (a no-op when already closed).
+function Connection:close()
+  if self.closed then return end
+  self.closed = true
+  core.realtime_close(self.cid)
+end
+
+Connection.__close = Connection.close
+Connection.__gc = Connection.close
+
+function Connection.__tostring(c)
+  return ("fal.realtime(%s%s)"):format(c.endpoint, c.closed and ", closed" or "")
+end
+
+M.bytes = msgpack.bytes
+M.msgpack = { pack = msgpack.pack, unpack = msgpack.unpack }
+
+return M
