@@ -18,7 +18,7 @@ final class RealtimeConnection {
   private var messages: [WebSocketMessage] = []
   private var consumed = 0
   private var ending: WebSocketEnd?
-  private var waiter: (op: Int, timer: TimerID?)?
+  private lazy var waiter = ArrivalWaiter(core: core)
 
   init(core: Core, endpoint: String) {
     self.core = core
@@ -78,27 +78,15 @@ final class RealtimeConnection {
 
   /// An operation that completes when something arrives, or fails after `timeout` seconds.
   func wait(timeout: Double?, operation: String) -> Int {
-    let op = core.begin { [weak self] in
+    waiter.begin(
+      ready: consumed < messages.count || ending != nil, timeout: timeout,
       // A cancelled task closes its connection.
-      self?.dropWaiter()
-      self?.close()
-    }
-    waiter = (op, nil)
-    if consumed < messages.count || ending != nil {
-      wake()
-      return op
-    }
-    if let timeout {
-      waiter?.timer = core.loop.schedule(after: timeout) { [weak self] in
-        guard let self, let waiter = self.waiter else { return }
-        self.waiter = nil
-        let error = FalError(
-          kind: .timeout, message: "no message for \(String(format: "%g", timeout)) s", endpoint: endpoint,
+      onCancel: { [weak self] in self?.close() },
+      timeoutError: { [endpoint] in
+        FalError(
+          kind: .timeout, message: "no message for \(String(format: "%g", timeout ?? 0)) s", endpoint: endpoint,
           operation: operation)
-        core.complete(waiter.op, .failure(error))
-      }
-    }
-    return op
+      })
   }
 
   /// Sends a text or binary message; false once the connection is not open.
@@ -129,17 +117,5 @@ final class RealtimeConnection {
     wake()
   }
 
-  private func wake() {
-    guard let waiter else { return }
-    dropWaiter()
-    core.complete(waiter.op, .custom { lua in
-      lua.push(true)
-      lua.rawSet(field: "ok", in: -2)
-    })
-  }
-
-  private func dropWaiter() {
-    if let timer = waiter?.timer { core.loop.cancel(timer) }
-    waiter = nil
-  }
+  private func wake() { waiter.wake() }
 }

@@ -32,7 +32,7 @@ final class StreamSession {
   private var consumed = 0
   private var ending: FalError??
   private var isPaused = false
-  private var waiter: (op: Int, timer: TimerID?)?
+  private lazy var waiter = ArrivalWaiter(core: core)
 
   init(core: Core) { self.core = core }
 
@@ -96,23 +96,14 @@ final class StreamSession {
 
   /// An operation that completes when something arrives, or fails after `timeout` seconds.
   func wait(timeout: Double?, endpoint: String, operation: String) -> Int {
-    let op = core.begin { [weak self] in self?.dropWaiter() }
-    waiter = (op, nil)
-    if consumed < events.count || ending != nil || isOpen && !openReported {
-      wake()
-      return op
-    }
-    if let timeout {
-      waiter?.timer = core.loop.schedule(after: timeout) { [weak self] in
-        guard let self, let waiter = self.waiter else { return }
-        self.waiter = nil
-        let error = FalError(
-          kind: .timeout, message: "no event for \(String(format: "%g", timeout)) s", requestID: requestID,
+    waiter.begin(
+      ready: consumed < events.count || ending != nil || isOpen && !openReported, timeout: timeout,
+      onCancel: {},
+      timeoutError: { [requestID] in
+        FalError(
+          kind: .timeout, message: "no event for \(String(format: "%g", timeout ?? 0)) s", requestID: requestID,
           endpoint: endpoint, operation: operation)
-        self.core.complete(waiter.op, .failure(error))
-      }
-    }
-    return op
+      })
   }
 
   /// `head` reported the opening, so `wait` now waits for events only.
@@ -125,8 +116,7 @@ final class StreamSession {
     if ending == nil { ending = .some(nil) }
     events.removeAll()
     consumed = 0
-    if let waiter { core.cancel(waiter.op) }
-    dropWaiter()
+    waiter.cancel()
   }
 
   private func receive(_ new: [SSEEvent]) {
@@ -141,18 +131,6 @@ final class StreamSession {
     wake()
   }
 
-  private func wake() {
-    guard let waiter else { return }
-    dropWaiter()
-    core.complete(waiter.op, .custom { lua in
-      lua.push(true)
-      lua.rawSet(field: "ok", in: -2)
-    })
-  }
-
-  private func dropWaiter() {
-    if let timer = waiter?.timer { core.loop.cancel(timer) }
-    waiter = nil
-  }
+  private func wake() { waiter.wake() }
 }
 
