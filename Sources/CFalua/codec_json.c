@@ -473,12 +473,7 @@ int falua_json_decode(lua_State *L) {
 // MARK: - Encoder
 
 // How the encoder reached the value at one depth, kept so that an error can name its path.
-typedef struct {
-  const void *table;  // the value itself when it is a table: ancestors are scanned for cycles
-  const char *key;    // the object key leading here, or NULL when `index` applies
-  size_t key_len;
-  lua_Integer index;  // the 1-based array index leading here
-} frame;
+typedef falua_path_frame frame;
 
 typedef struct {
   const char *key;
@@ -497,72 +492,11 @@ typedef struct {
 
 static inline frame *frame_at(encoder *e, int depth) { return (frame *)e->frames->data + depth; }
 
-static int is_identifier(const char *s, size_t n) {
-  if (n == 0 || (s[0] >= '0' && s[0] <= '9')) return 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
-      return 0;
-  }
-  return 1;
-}
-
-// Adds `s` as the body of a Lua string literal: quotes, backslashes, control characters and bytes
-// that are not UTF-8 are escaped, so that paths and error messages stay printable.
-static void add_quoted_body(luaL_Buffer *b, const char *s, size_t n) {
-  const unsigned char *p = (const unsigned char *)s, *end = p + n;
-  while (p < end) {
-    unsigned char c = *p;
-    size_t len = c >= 0x80 ? falua_utf8_sequence(p, end) : 1;
-    if (c == '"' || c == '\\') {
-      luaL_addchar(b, '\\');
-      luaL_addchar(b, (char)c);
-    } else if (c == '\n') {
-      luaL_addstring(b, "\\n");
-    } else if (c == '\t') {
-      luaL_addstring(b, "\\t");
-    } else if (c == '\r') {
-      luaL_addstring(b, "\\r");
-    } else if (c < 0x20 || c == 0x7F || len == 0) {
-      char hex[5] = {'\\', 'x', hex_digits[c >> 4], hex_digits[c & 15], 0};
-      luaL_addstring(b, hex);
-      len = 1;
-    } else {
-      luaL_addlstring(b, (const char *)p, len);
-    }
-    p += len;
-  }
-}
-
 // Raises "<path>: <reason>", the path leading to the value at `depth`.
 static NORETURN void encode_error(encoder *e, int depth, const char *fmt, ...) {
-  lua_State *L = e->L;
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  luaL_addstring(&b, e->name);
-  for (int i = 1; i <= depth; i++) {
-    frame *f = frame_at(e, i);
-    if (f->key == NULL) {
-      lua_pushfstring(L, "[%I]", (LUAI_UACINT)f->index);
-      luaL_addvalue(&b);
-    } else if (is_identifier(f->key, f->key_len)) {
-      luaL_addchar(&b, '.');
-      luaL_addlstring(&b, f->key, f->key_len);
-    } else {
-      luaL_addstring(&b, "[\"");
-      add_quoted_body(&b, f->key, f->key_len);
-      luaL_addstring(&b, "\"]");
-    }
-  }
-  luaL_addstring(&b, ": ");
   va_list args;
   va_start(args, fmt);
-  lua_pushvfstring(L, fmt, args);
-  va_end(args);
-  luaL_addvalue(&b);
-  luaL_pushresult(&b);
-  lua_error(L);
-  __builtin_unreachable();
+  falua_raise_at_path(e->L, e->name, frame_at(e, 0), depth, fmt, args);
 }
 
 // Pushes a readable rendering of the key at `idx` for error messages: "name", 3, true, 1.5.
@@ -574,7 +508,7 @@ static const char *key_repr(lua_State *L, int idx) {
       luaL_Buffer b;
       luaL_buffinit(L, &b);
       luaL_addchar(&b, '"');
-      add_quoted_body(&b, s, n);
+      falua_add_quoted(&b, s, n);
       luaL_addchar(&b, '"');
       luaL_pushresult(&b);
       return lua_tostring(L, -1);

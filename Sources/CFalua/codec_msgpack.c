@@ -37,13 +37,7 @@ int falua_msgpack_bytes(lua_State *L) {
 // MARK: - Encoder
 
 // How the encoder reached the value at one depth.
-typedef struct {
-  const void *table;  // the value itself when it is a table
-  int key_is_string;  // 1: `key` names a map key; 0: `index` (array index or integer map key)
-  const char *key;
-  size_t key_len;
-  lua_Integer index;
-} frame;
+typedef falua_path_frame frame;
 
 typedef struct {
   lua_State *L;
@@ -56,52 +50,11 @@ typedef struct {
 
 static inline frame *frame_at(encoder *e, int depth) { return (frame *)e->frames->data + depth; }
 
-static int is_identifier(const char *s, size_t n) {
-  if (n == 0 || (s[0] >= '0' && s[0] <= '9')) return 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
-      return 0;
-  }
-  return 1;
-}
-
 // Raises "<path>: <reason>", the path leading to the value at `depth`.
 static NORETURN void pack_error(encoder *e, int depth, const char *fmt, ...) {
-  lua_State *L = e->L;
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  luaL_addstring(&b, e->name);
-  for (int i = 1; i <= depth; i++) {
-    frame *f = frame_at(e, i);
-    if (!f->key_is_string) {
-      lua_pushfstring(L, "[%I]", (LUAI_UACINT)f->index);
-      luaL_addvalue(&b);
-    } else if (is_identifier(f->key, f->key_len)) {
-      luaL_addchar(&b, '.');
-      luaL_addlstring(&b, f->key, f->key_len);
-    } else {
-      // Printable only: a key that is not plain text is shown by its length.
-      size_t printable = falua_utf8_invalid_at(f->key, f->key_len) == f->key_len && f->key_len < 64;
-      if (printable) {
-        luaL_addstring(&b, "[\"");
-        luaL_addlstring(&b, f->key, f->key_len);
-        luaL_addstring(&b, "\"]");
-      } else {
-        lua_pushfstring(L, "[<%d-byte key>]", (int)f->key_len);
-        luaL_addvalue(&b);
-      }
-    }
-  }
-  luaL_addstring(&b, ": ");
   va_list args;
   va_start(args, fmt);
-  lua_pushvfstring(L, fmt, args);
-  va_end(args);
-  luaL_addvalue(&b);
-  luaL_pushresult(&b);
-  lua_error(L);
-  __builtin_unreachable();
+  falua_raise_at_path(e->L, e->name, frame_at(e, 0), depth, fmt, args);
 }
 
 // The most bytes any single msgpack header or scalar takes.
@@ -158,7 +111,7 @@ static void pack_array(encoder *e, int t, int depth, lua_Integer count) {
   reserve_frame(e, depth + 1);
   for (lua_Integer i = 1; i <= count; i++) {
     frame *f = frame_at(e, depth + 1);
-    f->key_is_string = 0;
+    f->key = NULL;
     f->index = i;
     lua_rawgeti(L, t, i);
     pack_child(e, depth);
@@ -178,19 +131,18 @@ static void pack_map(encoder *e, int t, int depth, lua_Integer count) {
       case LUA_TSTRING: {
         size_t n;
         const char *s = lua_tolstring(L, -2, &n);
-        f->key_is_string = 1;
         f->key = s;
         f->key_len = n;
         put_string(e, s, n, depth + 1, 0);
         break;
       }
       case LUA_TNUMBER:
-        f->key_is_string = 0;
+        f->key = NULL;
         f->index = lua_isinteger(L, -2) ? lua_tointeger(L, -2) : 0;
         put_number(e, -2, depth + 1);
         break;
       default:  // boolean: the only other key type `classify` lets through
-        f->key_is_string = 0;
+        f->key = NULL;
         f->index = 0;
         advance(e, mp_encode_bool(reserve(e, 1), lua_toboolean(L, -2)));
     }
@@ -312,7 +264,7 @@ int falua_msgpack_pack(lua_State *L) {
   falua_buffer *buffers = falua_push_buffers(L, 2);  // 7
   encoder e = {.L = L, .out = &buffers[0], .frames = &buffers[1], .name = name, .markers = 4, .bytes = 6};
   reserve_frame(&e, 0);
-  frame_at(&e, 0)->key_is_string = 0;
+  frame_at(&e, 0)->key = NULL;
   lua_pushvalue(L, 1);
   pack_value(&e, 0);
   lua_pushlstring(L, e.out->data ? e.out->data : "", e.out->len);

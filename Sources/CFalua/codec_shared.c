@@ -146,3 +146,67 @@ void falua_buffer_grow(lua_State *L, falua_buffer *b, size_t n) {
   b->data = data;
   b->cap = cap;
 }
+
+static const char quoted_hex[] = "0123456789abcdef";
+
+void falua_add_quoted(luaL_Buffer *b, const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s, *end = p + n;
+  while (p < end) {
+    unsigned char c = *p;
+    size_t len = c >= 0x80 ? falua_utf8_sequence(p, end) : 1;
+    if (c == '"' || c == '\\') {
+      luaL_addchar(b, '\\');
+      luaL_addchar(b, (char)c);
+    } else if (c == '\n') {
+      luaL_addstring(b, "\\n");
+    } else if (c == '\t') {
+      luaL_addstring(b, "\\t");
+    } else if (c == '\r') {
+      luaL_addstring(b, "\\r");
+    } else if (c < 0x20 || c == 0x7F || len == 0) {
+      char hex[5] = {'\\', 'x', quoted_hex[c >> 4], quoted_hex[c & 15], 0};
+      luaL_addstring(b, hex);
+      len = 1;
+    } else {
+      luaL_addlstring(b, (const char *)p, len);
+    }
+    p += len;
+  }
+}
+
+static int is_identifier(const char *s, size_t n) {
+  if (n == 0 || (s[0] >= '0' && s[0] <= '9')) return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+      return 0;
+  }
+  return 1;
+}
+
+void falua_raise_at_path(lua_State *L, const char *name, const falua_path_frame *frames, int depth,
+                         const char *fmt, va_list args) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  luaL_addstring(&b, name);
+  for (int i = 1; i <= depth; i++) {
+    const falua_path_frame *f = &frames[i];
+    if (f->key == NULL) {
+      lua_pushfstring(L, "[%I]", (LUAI_UACINT)f->index);
+      luaL_addvalue(&b);
+    } else if (is_identifier(f->key, f->key_len)) {
+      luaL_addchar(&b, '.');
+      luaL_addlstring(&b, f->key, f->key_len);
+    } else {
+      luaL_addstring(&b, "[\"");
+      falua_add_quoted(&b, f->key, f->key_len);
+      luaL_addstring(&b, "\"]");
+    }
+  }
+  luaL_addstring(&b, ": ");
+  lua_pushvfstring(L, fmt, args);
+  luaL_addvalue(&b);
+  luaL_pushresult(&b);
+  lua_error(L);
+  __builtin_unreachable();
+}

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 #include <lua5.4/lua.h>
+#include <lua5.4/lauxlib.h>
+#include <stdarg.h>
 
 // MARK: - null
 
@@ -71,5 +73,24 @@ static inline char *falua_buffer_reserve(lua_State *L, falua_buffer *b, size_t n
   if (b->cap - b->len < n) falua_buffer_grow(L, b, n);
   return b->data + b->len;
 }
+
+
+/// One step of the path from the root to the value being encoded: the table there (ancestors are
+/// scanned for cycles) and the string key or 1-based index that leads to it.
+typedef struct falua_path_frame {
+  const void *table;
+  const char *key;  // NULL: `index` applies
+  size_t key_len;
+  lua_Integer index;
+} falua_path_frame;
+
+/// Adds `s` as the body of a quoted string: quotes, backslashes, control characters and invalid
+/// UTF-8 bytes are escaped, so any key prints on one line.
+void falua_add_quoted(luaL_Buffer *b, const char *s, size_t n);
+
+/// Raises "<name><path>: <message>", the path through frames[1..depth] (`.key`, `["key"]`, `[i]`).
+__attribute__((noreturn)) void falua_raise_at_path(lua_State *L, const char *name,
+                                                   const falua_path_frame *frames, int depth,
+                                                   const char *fmt, va_list args);
 
 #endif
