@@ -56,7 +56,4 @@ function M.from_core(fields, operation, decode)
   return M.new(fields)
 end
 
---- Raises `err` at the caller's caller level, as a plain Lua error would.
-function M.raise(err, level) error(err, (level or 1) + 1) end
-
 return M

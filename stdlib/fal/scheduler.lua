@@ -236,9 +236,6 @@ function M.sleep(seconds)
   M.await(core.sleep(seconds))
 end
 
---- Starts an operation nobody waits for (a best-effort cancel, say); the program still lets it finish.
-function M.detach(op) handlers[op] = function() end end
-
 -- Called on Ctrl-C: every task is cancelled; `on_interrupt` hooks (the queue's cancel of in-flight
 -- requests) run first, synchronously.
 M.on_interrupt = {}
@@ -250,7 +247,7 @@ local function interrupt()
 end
 
 --- Runs `fn(...)` as the main task and drives the loop until it and every task it spawned have
---- ended (and detached operations finished). Returns like `xpcall`: `true, values...` or
+--- ended (and no operation is in flight). Returns like `xpcall`: `true, values...` or
 --- `false, err, traceback` (the traceback of the task where the error was raised).
 function M.run(fn, ...)
   local main = M.spawn(fn, ...)
