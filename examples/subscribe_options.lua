@@ -7,7 +7,9 @@ local ok, err = pcall(fal.subscribe, "fal-ai/echo", { sleep = 10 }, {
 })
 print(ok, err.kind, err.message)
 
--- Cancel a request yourself.
+-- Cancel a request yourself. A running request stops once the app notices, so wait for its end.
 local handle = fal.submit("fal-ai/echo", { sleep = 10 })
 handle:cancel()
-print(handle:status().status, handle:status().error_type)
+local last
+for status in handle:iter_events({ interval = 0.05 }) do last = status end
+print(last.status, last.error_type)

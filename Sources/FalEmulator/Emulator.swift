@@ -35,6 +35,7 @@ public final class Emulator: @unchecked Sendable {
   private let stats = Stats()
   private let files = FileStore()
   private let webhookKey: WebhookKey
+  private let webhookSender: WebhookSender
   private let webhookSink = WebhookSink()
   private let store: QueueStore
   private let urls = ServerURLs()
@@ -58,6 +59,7 @@ public final class Emulator: @unchecked Sendable {
     let key = WebhookKey()
     webhookKey = key
     let webhooks = WebhookSender(key: key)
+    webhookSender = webhooks
     store.onComplete = { [weak store] record, outcome in
       guard record.webhookURL != nil, let store else { return }
       webhooks.deliver(record, outcome: outcome) { store.setWebhookDelivery($0, of: record) }
@@ -143,6 +145,7 @@ public final class Emulator: @unchecked Sendable {
     }
     guard !servers.isEmpty || !runners.isEmpty else { return }
     store.stop()
+    webhookSender.stop()
     // Cancelled rather than shut down gracefully: every request has just been completed, and a
     // graceful shutdown waits for clients' idle keep-alive connections (seconds, in the tests).
     servers.forEach { $0.cancel() }

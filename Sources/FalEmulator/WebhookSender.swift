@@ -16,6 +16,8 @@ final class WebhookSender: @unchecked Sendable {
   static let userID = "usr_emulator"
 
   private let key: WebhookKey
+  private let lock = NSLock()
+  private var stopped = false
   private let session: URLSession = {
     let configuration = URLSessionConfiguration.ephemeral
     configuration.timeoutIntervalForRequest = 15
@@ -24,6 +26,13 @@ final class WebhookSender: @unchecked Sendable {
 
   init(key: WebhookKey) {
     self.key = key
+  }
+
+  /// Drops pending retries and aborts deliveries in flight: once the emulator stops, nothing may
+  /// connect to its servers any more (its own webhook sink among them).
+  func stop() {
+    lock.withLock { stopped = true }
+    session.invalidateAndCancel()
   }
 
   /// Sends the notice for a completed request; `report` gets "HTTP <code>" (with "after N attempts"
@@ -57,6 +66,7 @@ final class WebhookSender: @unchecked Sendable {
   private func attempt(
     _ number: Int, url: URL, body: Data, requestID: String, report: @escaping @Sendable (String) -> Void
   ) {
+    guard !lock.withLock({ stopped }) else { return report("not sent: the emulator stopped") }
     var request = URLRequest(url: url)
     request.httpMethod = "POST"
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -22,7 +22,7 @@ t.eq(fal.status("fal-ai/echo", h.request_id).status, "COMPLETED", "fal.status")
 t.eq(fal.result("fal-ai/echo", h.request_id).value, 42, "fal.result")
 
 -- cancel a queued request: occupy both runners, queue one more, cancel it
-local blockers = { fal.submit("fal-ai/echo", { sleep = 2 }), fal.submit("fal-ai/echo", { sleep = 2 }) }
+local blockers = { fal.submit("fal-ai/echo", { sleep = 30 }), fal.submit("fal-ai/echo", { sleep = 30 }) }
 local queued = fal.submit("fal-ai/echo", { never = true })
 local qs = queued:status()
 t.eq(qs.status, "IN_QUEUE", "third request waits")

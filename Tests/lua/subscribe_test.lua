@@ -36,7 +36,9 @@ t.eq(te.request_id, id, "timeout names the request")
 local record = fal.json.decode(emulator.get("/_emulator/requests/" .. id))
 t.eq(record.start_timeout, 1.5, "client_timeout also sets start_timeout (the Python rule)")
 assert(record.cancel_requested == true or record.cancelled == true, "cancelled on the server: " .. emulator.get("/_emulator/requests/" .. id))
-t.eq(fal.status("fal-ai/echo", id).error_type, "client_cancelled", "server reports the cancellation")
+local last
+for status in fal.get_handle("fal-ai/echo", id):iter_events({ interval = 0.02 }) do last = status end
+t.eq(last.error_type, "client_cancelled", "server reports the cancellation")
 
 -- option checks
 t.expect_error("usage", 'unknown option "on_update"', fal.subscribe, "fal-ai/echo", {}, { on_update = print })
