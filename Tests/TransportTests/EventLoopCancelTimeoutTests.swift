@@ -19,7 +19,8 @@ import Transport
       }
       #expect(error.kind == .timeout)
       #expect(error.curlCode == 28)
-      #expect(elapsed >= 0.3 && elapsed < 4)
+      // About the timeout: curl's timer may fire a few milliseconds before our stopwatch reads 0.3.
+      #expect(elapsed >= 0.25 && elapsed < 4)
     }
   }
 
