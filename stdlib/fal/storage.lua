@@ -6,6 +6,7 @@ local json = require("fal.json")
 local errors = require("fal.errors")
 local options = require("fal.options")
 local scheduler = require("fal.scheduler")
+local http = require("fal.http")
 
 local M = {}
 
@@ -111,14 +112,7 @@ end
 
 -- One storage request from a task; raises the error object on failure.
 local function request(operation, method, url, headers, body, opts)
-  local ok, op = pcall(core.storage_request, operation, method, url, headers, body, opts or {})
-  if not ok then
-    if type(op) == "table" then error(errors.from_core(op, operation, json.decode), 0) end
-    error(op, 0)
-  end
-  local c = scheduler.await(op)
-  if not c.ok then error(errors.from_core(c.error, operation, json.decode), 0) end
-  return c
+  return http.perform(operation, core.storage_request, operation, method, url, headers, body, opts or {})
 end
 
 local function reply_field(operation, c, field)
@@ -131,14 +125,7 @@ local function reply_field(operation, c, field)
 end
 
 local function token(operation)
-  local ok, op = pcall(core.storage_token)
-  if not ok then
-    if type(op) == "table" then error(errors.from_core(op, operation, json.decode), 0) end
-    error(op, 0)
-  end
-  local c = scheduler.await(op)
-  if not c.ok then error(errors.from_core(c.error, operation, json.decode), 0) end
-  return c
+  return http.perform(operation, core.storage_token)
 end
 
 -- Body of `source` (`{bytes=...}` or `{path=...}`) from `offset`, `length` bytes: a string, or a
@@ -411,14 +398,7 @@ end
 -- Downloads
 
 local function download_to(operation, url, path)
-  local ok, op = pcall(core.download, url, path, true)
-  if not ok then
-    if type(op) == "table" then error(errors.from_core(op, operation, json.decode), 0) end
-    error(op, 0)
-  end
-  local c = scheduler.await(op)
-  if not c.ok then error(errors.from_core(c.error, operation, json.decode), 0) end
-  return c
+  return http.perform(operation, core.download, url, path, true)
 end
 
 --- fal.download(url, path?): saves to `path` (streamed) and returns it, or returns the bytes.
