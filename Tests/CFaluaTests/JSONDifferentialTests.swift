@@ -10,18 +10,8 @@ import Testing
   static let seed = 20_240_601
   static let count = 2000
 
-  /// Runs the script with `arguments`; returns its exit status and output.
   func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", Self.script.path] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()  // until the process closes it
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    try runPython(Self.script, arguments)
   }
 
   /// The Lua side: decode and re-encode each NUL-terminated document of `documents`.

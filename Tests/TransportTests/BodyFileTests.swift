@@ -5,16 +5,6 @@ import Testing
 
 /// `HTTPRequest.bodyFile`: a file region is sent as the body, read while sending.
 @Suite struct BodyFileTests {
-  private func roundTrip(_ request: HTTPRequest) async throws -> Result<HTTPResponse, TransportError>? {
-    try await onLoopThread {
-      let loop = try EventLoop()
-      var outcome: Result<HTTPResponse, TransportError>?
-      loop.send(request) { outcome = $0 }
-      loop.run(until: { outcome != nil })
-      return outcome
-    }
-  }
-
   private func temporaryFile(_ bytes: [UInt8]) throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("bodyfile-\(UUID().uuidString)").path
     try Data(bytes).write(to: URL(fileURLWithPath: path))

@@ -3,17 +3,6 @@ import Testing
 @testable import Transport
 
 @Suite struct EventLoopHTTPTests {
-  /// Sends `request` on a fresh loop and turns it until the completion ran.
-  private func roundTrip(_ request: HTTPRequest) async throws -> Result<HTTPResponse, TransportError>? {
-    try await onLoopThread {
-      let loop = try EventLoop()
-      var outcome: Result<HTTPResponse, TransportError>?
-      loop.send(request) { outcome = $0 }
-      loop.run(until: { outcome != nil })
-      return outcome
-    }
-  }
-
   @Test(arguments: ["GET", "POST", "PUT", "PATCH", "DELETE"])
   func methodsBodiesAndHeadersRoundTrip(method: String) async throws {
     try await TestServer.with { port, _ in

@@ -9,16 +9,8 @@ swift build -c release --product falua >/dev/null
 falua=.build/release/falua
 python3 -c "import fal_client" 2>/dev/null || python3 -m pip install --quiet "fal-client==1.0.3"
 
-log=$(mktemp)
-$falua serve --port 0 --queue-port 0 --runners 64 >"$log" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -f "$log" "$log".*' EXIT
-while ! grep -q "falua serve:" "$log"; do
-  kill -0 $server 2>/dev/null || { cat "$log"; exit 1; }
-  sleep 0.05
-done
-export FALUA_RUN_URL=$(sed -n 's/.*run \(http[^ ]*\).*/\1/p' "$log")
-export FALUA_QUEUE_URL=$(sed -n 's/.*queue \(http[^ ]*\).*/\1/p' "$log")
+serve_options="--runners 64"
+source scripts/bench/serve.sh
 
 # Warm the emulator (runner threads, connection pools) so neither client pays for a cold start.
 $falua scripts/bench/workloads.lua 20 >/dev/null

@@ -12,16 +12,7 @@ if [ -z "$falua" ]; then
   falua=.build/release/falua
 fi
 
-log=$(mktemp)
-$falua serve --port 0 --queue-port 0 >"$log" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -f "$log" "$log".*' EXIT
-while ! grep -q "falua serve:" "$log"; do
-  kill -0 $server 2>/dev/null || { cat "$log"; exit 1; }
-  sleep 0.05
-done
-export FALUA_RUN_URL=$(sed -n 's/.*run \(http[^ ]*\).*/\1/p' "$log")
-export FALUA_QUEUE_URL=$(sed -n 's/.*queue \(http[^ ]*\).*/\1/p' "$log")
+source scripts/bench/serve.sh
 
 for mode in polling streaming; do
   $falua scripts/bench/subscribe_latency.lua "$n" "$mode" >"$log.$mode"

@@ -22,3 +22,14 @@ extension EventLoop {
     return true
   }
 }
+
+/// Sends `request` on a fresh loop (on a thread of its own) and turns it until the completion ran.
+func roundTrip(_ request: HTTPRequest) async throws -> Result<HTTPResponse, TransportError>? {
+  try await onLoopThread {
+    let loop = try EventLoop()
+    var outcome: Result<HTTPResponse, TransportError>?
+    loop.send(request) { outcome = $0 }
+    loop.run(until: { outcome != nil })
+    return outcome
+  }
+}
