@@ -3,7 +3,7 @@
 local core = require("fal.core")
 local json = require("fal.json")
 local errors = require("fal.errors")
-local scheduler = require("fal.scheduler")
+local operations = require("fal.operation")
 
 local M = {}
 
@@ -19,23 +19,10 @@ function M.encode_input(operation, input)
   return body
 end
 
---- Starts a `core` operation with `start(...)` and waits for it from the running task: returns its
---- completion, or raises the error object (a misuse Swift found before any I/O included).
-function M.perform(operation, start, ...)
-  local ok, op = pcall(start, ...)
-  if not ok then
-    if type(op) == "table" then error(errors.from_core(op, operation, json.decode), 0) end
-    error(op, 0)
-  end
-  local c = scheduler.await(op)
-  if not c.ok then error(errors.from_core(c.error, operation, json.decode), 0) end
-  return c
-end
-
 --- Starts `kind` ("run", "submit", "status", "result", "cancel") and waits; returns the raw
 --- completion (status, headers, body) or raises the error object.
 function M.call(operation, kind, endpoint, request_id, body, opts)
-  return M.perform(operation, core.request, kind, endpoint, request_id, body, opts or {})
+  return operations.perform(operation, core.request, kind, endpoint, request_id, body, opts or {})
 end
 
 --- Decodes a JSON reply; a malformed one is an error naming the endpoint.

@@ -6,6 +6,7 @@ local json = require("fal.json")
 local errors = require("fal.errors")
 local options = require("fal.options")
 local scheduler = require("fal.scheduler")
+local operations = require("fal.operation")
 
 local msgpack = core.msgpack
 local OP = "fal.realtime"
@@ -25,21 +26,10 @@ local function percent_encode(s)
   return (s:gsub("[^%w%-%._~]", function(c) return ("%%%02X"):format(c:byte()) end))
 end
 
--- Calls a core function that may raise error fields (bad endpoint, no credentials).
-local function checked(fn, ...)
-  local results = table.pack(pcall(fn, ...))
-  if not results[1] then
-    if type(results[2]) == "table" then error(errors.from_core(results[2], OP, json.decode), 3) end
-    error(results[2], 3)
-  end
-  return table.unpack(results, 2, results.n)
-end
-
 -- `POST {rest_url}/tokens/`: the reply is a JSON string (also accepted: `{"token": ...}`, `{"detail": ...}`).
 local function fetch_token(endpoint, alias, expiration)
   local body = json.encode({ allowed_apps = json.array({ alias }), token_expiration = expiration })
-  local c = scheduler.await(checked(core.realtime_token, endpoint, body))
-  if not c.ok then error(errors.from_core(c.error, OP, json.decode), 3) end
+  local c = operations.perform(OP, core.realtime_token, endpoint, body)
   local ok, value = pcall(json.decode, c.body)
   if ok and type(value) == "table" then value = value.token or value.detail end
   if not ok or type(value) ~= "string" then
@@ -74,7 +64,7 @@ function M.realtime(endpoint, opts)
     error(errors.usage(OP, "throttle_interval must be a non-negative number of seconds"), 2)
   end
 
-  local url, alias = checked(core.realtime_target, endpoint, opts.path or "/realtime")
+  local url, alias = operations.start(OP, core.realtime_target, endpoint, opts.path or "/realtime")
   local query = {}
   if opts.use_jwt ~= false then
     query[#query + 1] = "fal_jwt_token=" .. percent_encode(fetch_token(endpoint, alias, math.tointeger(expiration)))
@@ -82,16 +72,12 @@ function M.realtime(endpoint, opts)
   if max_buffering then query[#query + 1] = "max_buffering=" .. max_buffering end
   if #query > 0 then url = url .. "?" .. table.concat(query, "&") end
 
-  local cid, op = checked(core.realtime_open, url, {}, opts.timeout or 90, endpoint, opts.use_jwt == false)
+  local cid, op = operations.start(OP, core.realtime_open, url, {}, opts.timeout or 90, endpoint, opts.use_jwt == false)
   local conn = setmetatable({
     cid = cid, endpoint = endpoint, encode = opts.encode, decode = opts.decode, throttle = throttle,
     last_sent = -math.huge,
   }, Connection)
-  local c = scheduler.await(op)
-  if not c.ok then
-    conn:close()
-    error(errors.from_core(c.error, OP, json.decode), 2)
-  end
+  operations.await(OP, op, function() conn:close() end)
   return conn
 end
 
@@ -218,11 +204,9 @@ function Connection:recv(timeout)
       error(errors.new({ kind = "network", operation = "conn:recv", endpoint = self.endpoint, message = a }), 2)
     else
       local remaining = deadline and math.max(0, deadline - core.now())
-      local c = scheduler.await(core.realtime_wait(self.cid, remaining, "conn:recv"))
-      if not c.ok then
-        c.error.message = ("no message for %g s"):format(timeout)
-        error(errors.from_core(c.error, "conn:recv", json.decode), 2)
-      end
+      operations.await("conn:recv", core.realtime_wait(self.cid, remaining, "conn:recv"), function(err)
+        err.message = ("no message for %g s"):format(timeout)
+      end)
     end
   end
 end

@@ -88,10 +88,28 @@ local function run_ready()
   end
 end
 
---- Blocks the running task until `wake` is called with the values to resume it with.
-local function block(task)
+-- Blocks the running task until it is scheduled again; returns the values it is resumed with.
+-- `cleanups` abort what would wake it (the awaited operation, a wait's timer) should it be cancelled
+-- while blocked, so nothing it started outlives it.
+local function block(task, cleanups)
   task.state = "blocked"
-  return raw_yield(AWAIT)
+  task.cleanups = cleanups
+  local r = pack(raw_yield(AWAIT))
+  task.cleanups = nil
+  return unpack(r, 1, r.n)
+end
+
+-- Stops waiting for operation `op`: its handler goes and Swift aborts it.
+local function abandon(op)
+  handlers[op] = nil
+  core.cancel(op)
+end
+
+-- Removes `wake` from the waiters of `task`.
+local function unwait(task, wake)
+  for i, w in ipairs(task.waiters) do
+    if w == wake then table.remove(task.waiters, i) return end
+  end
 end
 
 -- Synchronous fallback where the caller cannot yield (a metamethod, a `require`d file's top level,
@@ -118,10 +136,7 @@ function M.await(op)
   local task = current
   if task == nil or not coroutine.isyieldable() then return drive(op) end
   handlers[op] = function(c) schedule(task, c) end
-  task.op = op
-  local c = block(task)
-  task.op = nil
-  return c
+  return block(task, { function() abandon(op) end })
 end
 
 --- Makes a task running `fn(...)`; it starts at the next scheduler turn.
@@ -129,7 +144,7 @@ function M.spawn(fn, ...)
   if type(fn) ~= "function" and not (getmetatable(fn) or {}).__call then
     error(errors.usage("fal.spawn", "expected a function, got " .. type(fn)), 2)
   end
-  local task = setmetatable({ co = raw_create(fn), state = "new", waiters = {}, parent = current }, Task)
+  local task = setmetatable({ co = raw_create(fn), waiters = {} }, Task)
   live = live + 1
   all[task] = true
   schedule(task, ...)
@@ -151,17 +166,21 @@ function Task:wait(timeout)
     if me == nil or not coroutine.isyieldable() then
       error(errors.usage("task:wait", "can only wait from inside a task"), 2)
     end
-    local timer
     local function wake(reason)
       if me.state == "blocked" then schedule(me, reason) end
     end
+    -- The waiter stays registered after a timeout or a cancel: a later failure of `self` counts
+    -- as observed, and a stale wake is ignored since `me` is no longer blocked.
     self.waiters[#self.waiters + 1] = function() wake("done") end
+    local timer
+    local cleanups = {}
     if timeout then
       timer = core.sleep(timeout)
       handlers[timer] = function() wake("timeout") end
+      cleanups[1] = function() abandon(timer) end
     end
-    local reason = block(me)
-    if timer and reason ~= "timeout" then handlers[timer] = nil; core.cancel(timer) end
+    local reason = block(me, cleanups)
+    if timer and reason ~= "timeout" then abandon(timer) end
     if reason == "timeout" then
       return false, errors.new({ kind = "timeout", operation = "task:wait",
         message = ("task still running after %g s"):format(timeout) })
@@ -177,13 +196,13 @@ function Task:cancel()
   if self.state == "done" then return false end
   if self == current then error(errors.usage("task:cancel", "a task cannot cancel itself; return or error instead"), 2) end
   self.cancelled = true
-  if self.op then handlers[self.op] = nil; core.cancel(self.op) end
+  for _, cleanup in ipairs(self.cleanups or {}) do cleanup() end
   if raw_status(self.co) == "suspended" then raw_close(self.co) end
   finish(self, false, pack(errors.new({ kind = "cancelled", operation = "task:cancel", message = "task cancelled" })))
   return true
 end
 
---- "ready", "blocked", "done" (or "new").
+--- "ready", "blocked" or "done".
 function Task:status() return self.state end
 
 function Task:__tostring() return ("fal.task (%s)"):format(self.state) end
@@ -221,11 +240,34 @@ function M.wait_any(tasks)
     end
     task.waiters[#task.waiters + 1] = wakers[i]
   end
-  block(me)
-  for i, task in ipairs(tasks) do
-    for j, w in ipairs(task.waiters) do if w == wakers[i] then table.remove(task.waiters, j) break end end
-  end
+  block(me, {})
+  for i, task in ipairs(tasks) do unwait(task, wakers[i]) end
   return winner, tasks[winner]:wait()
+end
+
+--- Runs `fns` concurrently as tasks (one after the other where the caller cannot yield); returns
+--- their results in order, or raises the first failure after cancelling the rest.
+function M.parallel(fns)
+  if current == nil or not coroutine.isyieldable() then
+    local out = {}
+    for i, fn in ipairs(fns) do out[i] = fn() end
+    return out
+  end
+  local tasks = {}
+  for i, fn in ipairs(fns) do tasks[i] = M.spawn(fn) end
+  local out = {}
+  for i, task in ipairs(tasks) do
+    local ok, value = task:wait()
+    if not ok then
+      -- The rest are cancelled, or collected if already done, so no failure goes unreported twice.
+      for j = i + 1, #tasks do
+        if not tasks[j]:cancel() then tasks[j]:wait() end
+      end
+      error(value, 0)
+    end
+    out[i] = value
+  end
+  return out
 end
 
 --- Sleeps for `seconds`, letting other tasks run.
@@ -296,14 +338,22 @@ function coroutine.resume(co, ...)
   return unpack(r, 1, r.n)
 end
 
+-- As Lua 5.4's: an error inside the coroutine closes it (running its to-be-closed variables), and
+-- a string error gets the position of the call, as `luaB_auxwrap` does.
 function coroutine.wrap(fn)
   local co = raw_create(fn)
   return function(...)
+    local was_suspended = raw_status(co) == "suspended"
     local r = pass_through(co, pack(raw_resume(co, ...)))
-    if not r[1] then error(r[2], 0) end
-    return unpack(r, 2, r.n)
+    if r[1] then return unpack(r, 2, r.n) end
+    local err = r[2]
+    if was_suspended and raw_status(co) == "dead" then
+      local _, closed = raw_close(co)
+      err = closed
+    end
+    if type(err) == "string" then error(err, 2) end
+    error(err, 0)
   end
 end
 
-M.Task = Task
 return M

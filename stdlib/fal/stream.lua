@@ -5,7 +5,7 @@ local core = require("fal.core")
 local json = require("fal.json")
 local errors = require("fal.errors")
 local options = require("fal.options")
-local scheduler = require("fal.scheduler")
+local operations = require("fal.operation")
 local http = require("fal.http")
 
 local M = {}
@@ -14,23 +14,9 @@ local Stream = {}
 Stream.__index = Stream
 Stream.__name = "fal.stream"
 
--- Opens a session; errors found before any I/O (endpoint, credentials) are raised for `operation`.
-local function open(operation, kind, endpoint, request_id, body, opts)
-  local ok, sid = pcall(core.stream_open, kind, endpoint, request_id, body, opts)
-  if not ok then
-    if type(sid) == "table" then error(errors.from_core(sid, operation, json.decode), 3) end
-    error(sid, 3)
-  end
-  return sid
-end
-
 -- Waits for the next change of session `s`; a timeout aborts the stream.
 local function wait(s)
-  local c = scheduler.await(core.stream_wait(s.sid, s.timeout, s.endpoint, s.operation))
-  if not c.ok then
-    s:close()
-    error(errors.from_core(c.error, s.operation, json.decode), 0)
-  end
+  operations.await(s.operation, core.stream_wait(s.sid, s.timeout, s.endpoint, s.operation), function() s:close() end)
 end
 
 -- Waits until the reply began: an HTTP error reply (with its `detail`) is raised here.
@@ -42,7 +28,7 @@ local function wait_head(s)
       return
     elseif ok == false then
       s:close()
-      error(errors.from_core(value, s.operation, json.decode), 0)
+      error(operations.failure(s.operation, value), 0)
     end
     wait(s)
   end
@@ -60,7 +46,7 @@ local function next_raw(s)
       return nil
     elseif what == "error" then
       s:close()
-      error(errors.from_core(a, s.operation, json.decode), 0)
+      error(operations.failure(s.operation, a), 0)
     end
     wait(s)
   end
@@ -134,7 +120,7 @@ function M.stream(endpoint, input, opts)
   options.arg("fal.stream", 1, "endpoint", endpoint, "string")
   opts = options.check("fal.stream", opts, { path = "string", timeout = "positive", headers = "headers" })
   local body = http.encode_input("fal.stream", input or {})
-  local sid = open("fal.stream", "stream", endpoint, nil, body, { path = opts.path or "/stream", headers = opts.headers })
+  local sid = operations.start("fal.stream", core.stream_open, "stream", endpoint, nil, body, { path = opts.path or "/stream", headers = opts.headers })
   local s = new("fal.stream", endpoint, sid, opts.timeout)
   wait_head(s)
   return s, nil, nil, s
@@ -161,7 +147,7 @@ end
 --- A function returning each status of a queued request from its status stream, then nil after
 --- COMPLETED; each status carries every log so far. The stream closes at COMPLETED or on error.
 function M.status_events(operation, endpoint, request_id, with_logs)
-  local sid = open(operation, "status_stream", endpoint, request_id, nil, { logs = with_logs == true })
+  local sid = operations.start(operation, core.stream_open, "status_stream", endpoint, request_id, nil, { logs = with_logs == true })
   local s = new(operation, endpoint, sid, nil)
   local logs, seen, done = {}, {}, false
   wait_head(s)

@@ -4,7 +4,7 @@ local core = require("fal.core")
 local json = require("fal.json")
 local errors = require("fal.errors")
 local options = require("fal.options")
-local scheduler = require("fal.scheduler")
+local operations = require("fal.operation")
 
 local M = {}
 
@@ -30,11 +30,9 @@ local function unhex(text)
 end
 
 local function fetch_keys(url)
-  local ok, op = pcall(core.storage_request, operation, "GET", url, { Accept = "application/json" }, nil,
-    { timeout = 30 })
-  if not ok then fail(("cannot fetch keys from %s: %s"):format(url, tostring(errors.is(op) and op.message or op))) end
-  local c = scheduler.await(op)
-  if not c.ok then fail(("cannot fetch keys from %s: %s"):format(url, tostring(c.error.message))) end
+  local ok, c = pcall(operations.perform, operation, core.storage_request, operation, "GET", url,
+    { Accept = "application/json" }, nil, { timeout = 30 })
+  if not ok then fail(("cannot fetch keys from %s: %s"):format(url, errors.is(c) and c.message or tostring(c))) end
   local decoded, document = pcall(json.decode, c.body)
   local keys = {}
   if decoded and type(document) == "table" and type(document.keys) == "table" then
