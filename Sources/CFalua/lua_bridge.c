@@ -37,15 +37,21 @@ void falua_push_swift_function(lua_State *L, falua_swift_fn fn, void *context, v
   lua_pushcclosure(L, trampoline, 1);
 }
 
+// The text of a non-string error object. In a falua state, Lua renders it (`message` of the loaded
+// `fal.uncaught`, the CLI's one renderer); a state without it (the emulator's) gets lua.c's rule.
+static const char *error_object_text(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  if (lua_getfield(L, -1, "fal.uncaught") == LUA_TTABLE && lua_getfield(L, -1, "message") == LUA_TFUNCTION) {
+    lua_pushvalue(L, 1);
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING) return lua_tostring(L, -1);
+  }
+  if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return lua_tostring(L, -1);
+  return lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+}
+
 static int message_handler(lua_State *L) {
   const char *msg = lua_tostring(L, 1);
-  if (msg == NULL) {
-    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
-      msg = lua_tostring(L, -1);
-    } else {
-      msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-    }
-  }
+  if (msg == NULL) msg = error_object_text(L);
   luaL_traceback(L, L, msg, 1);
   return 1;
 }

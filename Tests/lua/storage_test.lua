@@ -114,9 +114,9 @@ t.eq(fal.download(legacy), "legacy bytes", "legacy upload")
 
 -- multipart with small parts (thresholds lowered for the test), from memory and from a file:
 -- parts whose PUT fails are retried, and the bytes come back whole
-local storage = require("fal.storage")
-local threshold, part = storage.MULTIPART_THRESHOLD, storage.PART_SIZE
-storage.MULTIPART_THRESHOLD, storage.PART_SIZE = 1024 * 1024, 256 * 1024
+local upload = require("fal.upload")
+local threshold, part = upload.MULTIPART_THRESHOLD, upload.PART_SIZE
+upload.MULTIPART_THRESHOLD, upload.PART_SIZE = 1024 * 1024, 256 * 1024
 local blob = {}
 for i = 1, 1500 do blob[i] = ("%04d"):format(i):rep(256) end
 blob = table.concat(blob) .. "ragged"
@@ -127,7 +127,7 @@ t.eq(fal.download(multi), blob, "multipart from memory, parts retried")
 write(dir .. "/multi.bin", blob)
 local from_file = fal.upload_file(dir .. "/multi.bin")
 t.eq(fal.download(from_file), blob, "multipart from a file")
-storage.MULTIPART_THRESHOLD, storage.PART_SIZE = threshold, part
+upload.MULTIPART_THRESHOLD, upload.PART_SIZE = threshold, part
 
 -- data URIs
 t.eq(fal.encode("hi", "text/plain"), "data:text/plain;base64,aGk=", "encode")

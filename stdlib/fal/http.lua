@@ -4,6 +4,7 @@ local core = require("fal.core")
 local json = require("fal.json")
 local errors = require("fal.errors")
 local operations = require("fal.operation")
+local files = require("fal.file")
 
 local M = {}
 
@@ -13,7 +14,7 @@ function M.encode_input(operation, input)
   if type(input) ~= "table" then
     error(errors.usage(operation, "input must be a table, got " .. type(input)), 3)
   end
-  input = require("fal.storage").resolve_files(operation, input)
+  input = files.resolve(operation, input)
   local ok, body = pcall(json.encode, input, { name = "input" })
   if not ok then error(errors.usage(operation, tostring(body)), 3) end
   return body

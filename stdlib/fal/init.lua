@@ -35,15 +35,18 @@ fal.bytes = realtime.bytes
 
 fal.stream = require("fal.stream").stream
 
-local storage = require("fal.storage")
-fal.upload = storage.upload
-fal.upload_file = storage.upload_file
-fal.file = storage.file
-fal.file_bytes = storage.file_bytes
-fal.encode = storage.encode
-fal.encode_file = storage.encode_file
-fal.download = storage.download
-fal.download_all = storage.download_all
+local upload = require("fal.upload")
+fal.upload = upload.upload
+fal.upload_file = upload.upload_file
+local file = require("fal.file")
+fal.file = file.file
+fal.file_bytes = file.file_bytes
+local data_uri = require("fal.data_uri")
+fal.encode = data_uri.encode
+fal.encode_file = data_uri.encode_file
+local download = require("fal.download")
+fal.download = download.download
+fal.download_all = download.download_all
 fal.webhook = { verify = require("fal.webhook").verify }
 
 local config_keys = {
@@ -64,6 +67,9 @@ local function check_retry(retry)
     if retry[key] and retry[key] < 0 then
       error(errors.usage("fal.config", ("retry.%s must be >= 0"):format(key)), 3)
     end
+    if retry[key] == math.huge then
+      error(errors.usage("fal.config", ("retry.%s must be finite"):format(key)), 3)
+    end
   end
 end
 
@@ -71,6 +77,9 @@ end
 function fal.config(settings)
   if settings ~= nil then
     options.check("fal.config", settings, config_keys)
+    if settings.user_agent and settings.user_agent:find("[\r\n]") then
+      error(errors.usage("fal.config", "user_agent must be one line"), 2)
+    end
     if settings.retry then check_retry(settings.retry) end
     core.configure(settings)
   end

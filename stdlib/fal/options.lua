@@ -44,6 +44,14 @@ function M.check(operation, opts, schema)
     if not checks[kind](value) then
       error(errors.usage(operation, ("option %s must be %s, got %s"):format(key, describe[kind], type(value))), 3)
     end
+    if kind == "headers" then
+      for name, text in pairs(value) do
+        -- A line break would end the header and start another one.
+        if (name .. text):find("[\r\n]") then
+          error(errors.usage(operation, ("option %s: header %q has a line break"):format(key, name)), 3)
+        end
+      end
+    end
   end
   return opts
 end

@@ -14,7 +14,7 @@ local pack, unpack = table.pack, table.unpack
 -- Requests submitted by this program and not yet seen completed: Ctrl-C cancels them on the server.
 local in_flight = {}
 
-local function forget(endpoint, request_id) in_flight[request_id] = nil end
+local function forget(request_id) in_flight[request_id] = nil end
 
 scheduler.on_interrupt[#scheduler.on_interrupt + 1] = function()
   for request_id, endpoint in pairs(in_flight) do
@@ -23,15 +23,12 @@ scheduler.on_interrupt[#scheduler.on_interrupt + 1] = function()
   end
 end
 
-local common = {
-  path = "string", headers = "headers", start_timeout = "number", hint = "string", priority = "string",
-}
-
 local function request_options(operation, opts)
   local start_timeout = opts.start_timeout
   if start_timeout ~= nil and not (start_timeout > 1) then
     error(errors.usage(operation, "start_timeout must be greater than 1 second"), 3)
   end
+  if start_timeout == math.huge then error(errors.usage(operation, "start_timeout must be finite"), 3) end
   if opts.priority ~= nil and opts.priority ~= "normal" and opts.priority ~= "low" then
     error(errors.usage(operation, ("priority must be \"normal\" or \"low\", got %q"):format(opts.priority)), 3)
   end
@@ -57,7 +54,6 @@ end
 local Handle = {}
 Handle.__index = Handle
 Handle.__name = "fal.handle"
-M.Handle = Handle
 
 function Handle.__tostring(h) return ("fal.handle(%s, %s)"):format(h.endpoint, h.request_id) end
 function Handle.__eq(a, b) return a.endpoint == b.endpoint and a.request_id == b.request_id end
@@ -99,7 +95,7 @@ local function fetch_status(operation, h, with_logs)
     error(errors.new({ kind = "http", operation = operation, endpoint = h.endpoint, request_id = h.request_id,
       status = c.status, message = "malformed reply: the status reply has no status" }), 2)
   end
-  if status.status == "COMPLETED" then forget(h.endpoint, h.request_id) end
+  if status.status == "COMPLETED" then forget(h.request_id) end
   return status
 end
 
@@ -116,12 +112,19 @@ local function check_mode(operation, mode)
   end
 end
 
+-- The polling interval (default 0.1 s).
+local function interval_of(operation, opts)
+  local interval = opts.interval or 0.1
+  if interval < 0 then error(errors.usage(operation, "interval must be >= 0"), 3) end
+  return interval
+end
+
 local function events(operation, h, opts)
   if opts.mode == "streaming" then
     local next_status = stream.status_events(operation, h.endpoint, h.request_id, opts.with_logs)
     return function()
       local status = next_status()
-      if status and status.status == "COMPLETED" then forget(h.endpoint, h.request_id) end
+      if status and status.status == "COMPLETED" then forget(h.request_id) end
       return status
     end
   end
@@ -144,7 +147,7 @@ end
 function Handle:iter_events(opts)
   opts = options.check("handle:iter_events", opts, { with_logs = "boolean", interval = "number", mode = "string" })
   check_mode("handle:iter_events", opts.mode)
-  if opts.interval and opts.interval < 0 then error(errors.usage("handle:iter_events", "interval must be >= 0"), 2) end
+  interval_of("handle:iter_events", opts)
   local next_status = events("handle:iter_events", self, opts)
   local pause
   return function()
@@ -165,21 +168,21 @@ end
 
 local function fetch_result(operation, h)
   local c = http.call(operation, "result", h.endpoint, h.request_id, nil, {})
-  forget(h.endpoint, h.request_id)
+  forget(h.request_id)
   return http.decode(operation, h.endpoint, c)
 end
 
 --- Waits until the request completes (polling every `interval` s) and returns its result.
 function Handle:get(opts)
   opts = options.check("handle:get", opts, { interval = "number" })
-  wait_completed("handle:get", self, opts.interval or 0.1)
+  wait_completed("handle:get", self, interval_of("handle:get", opts))
   return fetch_result("handle:get", self)
 end
 
 --- Asks the server to cancel the request.
 function Handle:cancel()
   http.call("handle:cancel", "cancel", self.endpoint, self.request_id, nil, {})
-  forget(self.endpoint, self.request_id)
+  forget(self.request_id)
 end
 
 --- Module-level twins of the handle methods, by endpoint and request id.
@@ -192,14 +195,14 @@ end
 function M.result(endpoint, request_id, opts)
   local h = M.get_handle(endpoint, request_id)
   opts = options.check("fal.result", opts, { interval = "number" })
-  wait_completed("fal.result", h, opts.interval or 0.1)
+  wait_completed("fal.result", h, interval_of("fal.result", opts))
   return fetch_result("fal.result", h)
 end
 
 function M.cancel(endpoint, request_id)
   local h = M.get_handle(endpoint, request_id)
   http.call("fal.cancel", "cancel", h.endpoint, h.request_id, nil, {})
-  forget(h.endpoint, h.request_id)
+  forget(h.request_id)
 end
 
 -- Runs a user callback; its error fails the call with the callback named.
@@ -221,8 +224,7 @@ function M.subscribe(endpoint, input, opts)
     client_timeout = "positive", webhook_url = "string", mode = "string",
   })
   check_mode("fal.subscribe", opts.mode)
-  local interval = opts.interval or 0.1
-  if interval < 0 then error(errors.usage("fal.subscribe", "interval must be >= 0"), 2) end
+  local interval = interval_of("fal.subscribe", opts)
   local ropts = request_options("fal.subscribe", opts)
   if opts.client_timeout and ropts.start_timeout == nil and opts.client_timeout > 1 then
     ropts.start_timeout = opts.client_timeout
@@ -260,7 +262,7 @@ function M.subscribe(endpoint, input, opts)
   local request_id = handle and handle.request_id
   if request_id then
     pcall(http.call, "fal.subscribe", "cancel", endpoint, request_id, nil, {})
-    forget(endpoint, request_id)
+    forget(request_id)
   end
   error(errors.new({ kind = "timeout", operation = "fal.subscribe", endpoint = endpoint, request_id = request_id,
     message = ("no result after client_timeout %g s%s"):format(opts.client_timeout,

@@ -2,6 +2,7 @@
 -- incomplete, run it as a task and render what it returns.
 local scheduler = require("fal.scheduler")
 local inspect = require("fal.inspect")
+local uncaught = require("fal.uncaught")
 
 local M = {}
 
@@ -18,11 +19,8 @@ function M.eval(source)
   end
   local r = table.pack(scheduler.run(chunk))
   if not r[1] then
-    local err = r[2]
-    local kind = type(err) == "table" and err.kind == "interrupted" and "interrupted" or "error"
-    local ok, message = pcall(tostring, err)
-    if not ok then message = "(error object is a " .. type(err) .. " value)" end
-    return kind, message .. (kind == "error" and r[3] and ("\n" .. r[3]) or "")
+    local kind = uncaught.kind(r[2]) == "interrupted" and "interrupted" or "error"
+    return kind, uncaught.message(r[2]) .. (kind == "error" and r[3] and ("\n" .. r[3]) or "")
   end
   local out = {}
   for i = 2, r.n do out[#out + 1] = inspect(r[i]) end

@@ -1,0 +1,74 @@
+-- Downloads (FEATURES.md §7): one URL to memory or streamed to a file, or every file URL of a
+-- result into a directory, concurrently.
+local core = require("fal.core")
+local errors = require("fal.errors")
+local options = require("fal.options")
+local scheduler = require("fal.scheduler")
+local operations = require("fal.operation")
+
+local M = {}
+
+local function download_to(operation, url, path)
+  return operations.perform(operation, core.download, url, path, true)
+end
+
+--- fal.download(url, path?): saves to `path` (streamed) and returns it, or returns the bytes.
+function M.download(url, path)
+  options.arg("fal.download", 1, "url", url, "string")
+  if path ~= nil then options.arg("fal.download", 2, "path", path, "string") end
+  local c = download_to("fal.download", url, path)
+  if path then return path, { size = c.size, content_type = c.content_type } end
+  return c.body, { size = c.size, content_type = c.content_type }
+end
+
+local function file_urls(value, out, seen)
+  if type(value) == "string" then
+    if value:match("^https?://[^/]+/.*[^/]$") and not seen[value] then
+      seen[value] = true
+      out[#out + 1] = value
+    end
+  elseif type(value) == "table" and not seen[value] then
+    seen[value] = true
+    if #value > 0 then
+      for _, child in ipairs(value) do file_urls(child, out, seen) end
+    end
+    local keys = {}
+    for key in pairs(value) do
+      if not (math.type(key) == "integer" and key >= 1 and key <= #value) then keys[#keys + 1] = key end
+    end
+    table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+    for _, key in ipairs(keys) do file_urls(value[key], out, seen) end
+  end
+end
+
+--- fal.download_all(result, dir, {overwrite = false}) -> list of saved paths, one per file URL.
+function M.download_all(result, dir, opts)
+  local operation = "fal.download_all"
+  options.arg(operation, 1, "result", result, "table")
+  options.arg(operation, 2, "dir", dir, "string")
+  opts = options.check(operation, opts, { overwrite = "boolean" })
+  local _, reason = core.file_size(dir)
+  if reason ~= "is a directory" then error(errors.usage(operation, dir .. " is not a directory"), 2) end
+  local urls = {}
+  file_urls(result, urls, {})
+  local paths, taken = {}, {}
+  for i, url in ipairs(urls) do
+    local name = url:gsub("[?#].*$", ""):match("([^/]+)$")
+    local stem, ext = name:match("^(.-)(%.[^.]*)$")
+    local candidate, n = name, 1
+    while taken[candidate] do
+      n = n + 1
+      candidate = ("%s-%d%s"):format(stem or name, n, ext or "")
+    end
+    taken[candidate] = true
+    paths[i] = dir:gsub("/$", "") .. "/" .. candidate
+    if not opts.overwrite and core.file_size(paths[i]) then
+      error(errors.usage(operation, paths[i] .. " exists (pass overwrite = true to replace it)"), 2)
+    end
+  end
+  local jobs = {}
+  for i, url in ipairs(urls) do jobs[i] = function() download_to(operation, url, paths[i]) return paths[i] end end
+  return scheduler.parallel(jobs)
+end
+
+return M
