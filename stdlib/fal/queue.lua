@@ -1,6 +1,5 @@
 -- fal.run and the queue (PROTOCOL.md §5-6, FEATURES.md §2-4): submit, request handles, status,
 -- events, result, cancel and subscribe, with the Python client's option names.
-local core = require("fal.core")
 local errors = require("fal.errors")
 local options = require("fal.options")
 local scheduler = require("fal.scheduler")
@@ -36,6 +35,20 @@ local function request_options(operation, opts)
     priority = opts.priority, timeout = opts.timeout, webhook_url = opts.webhook_url }
 end
 
+-- The option schema of a call: the request options every call takes, plus `extra`.
+local function schema(extra)
+  local keys = { path = "string", headers = "headers", start_timeout = "number", hint = "string" }
+  for key, kind in pairs(extra) do keys[key] = kind end
+  return keys
+end
+
+local run_options = schema({ timeout = "positive" })
+local submit_options = schema({ priority = "string", webhook_url = "string" })
+local subscribe_options = schema({
+  priority = "string", webhook_url = "string", with_logs = "boolean", interval = "number", on_enqueue = "function",
+  on_queue_update = "function", client_timeout = "positive", mode = "string",
+})
+
 local function check_endpoint(operation, endpoint)
   options.arg(operation, 1, "endpoint", endpoint, "string")
 end
@@ -43,9 +56,7 @@ end
 --- Calls an endpoint directly (no queue) and returns `result, {request_id = ...}`.
 function M.run(endpoint, input, opts)
   check_endpoint("fal.run", endpoint)
-  opts = options.check("fal.run", opts, {
-    path = "string", headers = "headers", start_timeout = "number", hint = "string", timeout = "positive",
-  })
+  opts = options.check("fal.run", opts, run_options)
   local body = http.encode_input("fal.run", input or {})
   local c = http.call("fal.run", "run", endpoint, nil, body, request_options("fal.run", opts))
   return http.decode("fal.run", endpoint, c), { request_id = c.headers["x-fal-request-id"] }
@@ -68,10 +79,7 @@ end
 --- Puts a request in the queue and returns its handle.
 function M.submit(endpoint, input, opts)
   check_endpoint("fal.submit", endpoint)
-  opts = options.check("fal.submit", opts, {
-    path = "string", headers = "headers", start_timeout = "number", hint = "string", priority = "string",
-    webhook_url = "string",
-  })
+  opts = options.check("fal.submit", opts, submit_options)
   return M.submit_as("fal.submit", endpoint, input, request_options("fal.submit", opts))
 end
 
@@ -218,11 +226,7 @@ end
 --- Submits, reports progress through the callbacks and returns `result, {request_id = ...}`.
 function M.subscribe(endpoint, input, opts)
   check_endpoint("fal.subscribe", endpoint)
-  opts = options.check("fal.subscribe", opts, {
-    path = "string", headers = "headers", start_timeout = "number", hint = "string", priority = "string",
-    with_logs = "boolean", interval = "number", on_enqueue = "function", on_queue_update = "function",
-    client_timeout = "positive", webhook_url = "string", mode = "string",
-  })
+  opts = options.check("fal.subscribe", opts, subscribe_options)
   check_mode("fal.subscribe", opts.mode)
   local interval = interval_of("fal.subscribe", opts)
   local ropts = request_options("fal.subscribe", opts)

@@ -72,7 +72,8 @@ function M.realtime(endpoint, opts)
   if max_buffering then query[#query + 1] = "max_buffering=" .. max_buffering end
   if #query > 0 then url = url .. "?" .. table.concat(query, "&") end
 
-  local cid, op = operations.start(OP, core.realtime_open, url, {}, opts.timeout or 90, endpoint, opts.use_jwt == false)
+  local cid, op = operations.start(OP, core.realtime_open, url, {}, opts.timeout or 90, endpoint,
+    opts.use_jwt == false)
   local conn = setmetatable({
     cid = cid, endpoint = endpoint, encode = opts.encode, decode = opts.decode, throttle = throttle,
     last_sent = -math.huge,

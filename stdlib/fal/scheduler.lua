@@ -5,7 +5,7 @@ local core = require("fal.core")
 local errors = require("fal.errors")
 
 local raw_resume, raw_yield, raw_status = coroutine.resume, coroutine.yield, coroutine.status
-local raw_create, raw_running, raw_close = coroutine.create, coroutine.running, coroutine.close
+local raw_create, raw_close = coroutine.create, coroutine.close
 local pack, unpack = table.pack, table.unpack
 
 -- The value a task yields to reach the scheduler through any user coroutines in between.
@@ -157,7 +157,7 @@ function M.current() return current end
 --- Waits for the task to end: `true, values...` or `false, err`. With `timeout` (seconds), returns
 --- `false, err` with `err.kind == "timeout"` if it has not ended by then; the task keeps running.
 function Task:wait(timeout)
-  if timeout ~= nil and (type(timeout) ~= "number" or timeout < 0) then
+  if timeout ~= nil and (type(timeout) ~= "number" or not (timeout >= 0)) then
     error(errors.usage("task:wait", "timeout must be a non-negative number of seconds"), 2)
   end
   if self == current then error(errors.usage("task:wait", "a task cannot wait for itself"), 2) end

@@ -16,7 +16,14 @@ Stream.__name = "fal.stream"
 
 -- Waits for the next change of session `s`; a timeout aborts the stream.
 local function wait(s)
-  operations.await(s.operation, core.stream_wait(s.sid, s.timeout, s.endpoint, s.operation), function() s:close() end)
+  local op = core.stream_wait(s.sid, s.timeout, s.endpoint, s.operation)
+  operations.await(s.operation, op, function() s:close() end)
+end
+
+-- Closes `s` and raises the error object of the error fields Swift reported.
+local function fail(s, fields)
+  s:close()
+  error(operations.failure(s.operation, fields), 0)
 end
 
 -- Waits until the reply began: an HTTP error reply (with its `detail`) is raised here.
@@ -27,8 +34,7 @@ local function wait_head(s)
       s.request_id = value
       return
     elseif ok == false then
-      s:close()
-      error(operations.failure(s.operation, value), 0)
+      fail(s, value)
     end
     wait(s)
   end
@@ -45,8 +51,7 @@ local function next_raw(s)
       s:close()
       return nil
     elseif what == "error" then
-      s:close()
-      error(operations.failure(s.operation, a), 0)
+      fail(s, a)
     end
     wait(s)
   end
@@ -120,7 +125,8 @@ function M.stream(endpoint, input, opts)
   options.arg("fal.stream", 1, "endpoint", endpoint, "string")
   opts = options.check("fal.stream", opts, { path = "string", timeout = "positive", headers = "headers" })
   local body = http.encode_input("fal.stream", input or {})
-  local sid = operations.start("fal.stream", core.stream_open, "stream", endpoint, nil, body, { path = opts.path or "/stream", headers = opts.headers })
+  local sid = operations.start("fal.stream", core.stream_open, "stream", endpoint, nil, body,
+    { path = opts.path or "/stream", headers = opts.headers })
   local s = new("fal.stream", endpoint, sid, opts.timeout)
   wait_head(s)
   return s, nil, nil, s
@@ -147,7 +153,8 @@ end
 --- A function returning each status of a queued request from its status stream, then nil after
 --- COMPLETED; each status carries every log so far. The stream closes at COMPLETED or on error.
 function M.status_events(operation, endpoint, request_id, with_logs)
-  local sid = operations.start(operation, core.stream_open, "status_stream", endpoint, request_id, nil, { logs = with_logs == true })
+  local sid = operations.start(operation, core.stream_open, "status_stream", endpoint, request_id, nil,
+    { logs = with_logs == true })
   local s = new(operation, endpoint, sid, nil)
   local logs, seen, done = {}, {}, false
   wait_head(s)

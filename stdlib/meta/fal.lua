@@ -48,7 +48,7 @@ local Task = {}
 function Task:wait(timeout) end
 ---@return boolean cancelled
 function Task:cancel() end
----@return "new"|"ready"|"blocked"|"done"
+---@return "ready"|"blocked"|"done"
 function Task:status() end
 
 ---@class fal.RunOptions
