@@ -50,8 +50,8 @@ fal.download_all = download.download_all
 fal.webhook = { verify = require("fal.webhook").verify }
 
 local config_keys = {
-  key = "string", run_url = "string", queue_url = "string", rest_url = "string", cdn_url = "string",
-  user_agent = "string", retry = "table",
+  key = "line", run_url = "string", queue_url = "string", rest_url = "string", cdn_url = "string",
+  user_agent = "line", retry = "table",
 }
 
 local retry_keys = { max_attempts = "positive", base_delay = "number", max_delay = "number" }
@@ -77,9 +77,6 @@ end
 function fal.config(settings)
   if settings ~= nil then
     options.check("fal.config", settings, config_keys)
-    if settings.user_agent and settings.user_agent:find("[\r\n]") then
-      error(errors.usage("fal.config", "user_agent must be one line"), 2)
-    end
     if settings.retry then check_retry(settings.retry) end
     core.configure(settings)
   end

@@ -6,6 +6,7 @@ local M = {}
 
 local checks = {
   string = function(v) return type(v) == "string" end,
+  line = function(v) return type(v) == "string" end,
   boolean = function(v) return type(v) == "boolean" end,
   number = function(v) return type(v) == "number" and v == v end,
   positive = function(v) return type(v) == "number" and v == v and v > 0 and v < math.huge end,
@@ -22,12 +23,27 @@ local checks = {
 
 local describe = {
   positive = "a positive number", headers = "a table of string names to string values",
-  ["function"] = "a function", string = "a string", boolean = "a boolean", number = "a number",
+  ["function"] = "a function", string = "a string", line = "a string", boolean = "a boolean", number = "a number",
   table = "a table",
 }
 
---- Checks `opts` against `schema` ({ key = "string" | "boolean" | "number" | "positive" |
---- "function" | "headers" | "table" }) and returns it (an empty table for nil).
+-- Values sent as HTTP header lines ("line" options, "headers" tables) must not break the line:
+-- a line break would end the header and start another one.
+local function check_line_breaks(operation, key, value, kind)
+  if kind == "line" and value:find("[\r\n]") then
+    error(errors.usage(operation, ("option %s has a line break"):format(key)), 4)
+  elseif kind == "headers" then
+    for name, text in pairs(value) do
+      if (name .. text):find("[\r\n]") then
+        error(errors.usage(operation, ("option %s: header %q has a line break"):format(key, name)), 4)
+      end
+    end
+  end
+end
+
+--- Checks `opts` against `schema` ({ key = "string" | "line" | "boolean" | "number" | "positive" |
+--- "function" | "headers" | "table" }) and returns it (an empty table for nil). "line" is a string
+--- without line breaks.
 function M.check(operation, opts, schema)
   if opts == nil then return {} end
   if type(opts) ~= "table" then
@@ -44,14 +60,7 @@ function M.check(operation, opts, schema)
     if not checks[kind](value) then
       error(errors.usage(operation, ("option %s must be %s, got %s"):format(key, describe[kind], type(value))), 3)
     end
-    if kind == "headers" then
-      for name, text in pairs(value) do
-        -- A line break would end the header and start another one.
-        if (name .. text):find("[\r\n]") then
-          error(errors.usage(operation, ("option %s: header %q has a line break"):format(key, name)), 3)
-        end
-      end
-    end
+    check_line_breaks(operation, key, value, kind)
   end
   return opts
 end

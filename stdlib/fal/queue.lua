@@ -37,7 +37,7 @@ end
 
 -- The option schema of a call: the request options every call takes, plus `extra`.
 local function schema(extra)
-  local keys = { path = "string", headers = "headers", start_timeout = "number", hint = "string" }
+  local keys = { path = "string", headers = "headers", start_timeout = "number", hint = "line" }
   for key, kind in pairs(extra) do keys[key] = kind end
   return keys
 end
