@@ -89,7 +89,7 @@ local function run_ready()
 end
 
 -- Blocks the running task until it is scheduled again; returns the values it is resumed with.
--- `cleanups` abort what would wake it (the awaited operation, a wait's timer) should it be cancelled
+-- `cleanups` (optional) abort what would wake it (the awaited operation, a wait's timer) should it be cancelled
 -- while blocked, so nothing it started outlives it.
 local function block(task, cleanups)
   task.state = "blocked"
@@ -240,7 +240,7 @@ function M.wait_any(tasks)
     end
     task.waiters[#task.waiters + 1] = wakers[i]
   end
-  block(me, {})
+  block(me)
   for i, task in ipairs(tasks) do unwait(task, wakers[i]) end
   return winner, tasks[winner]:wait()
 end
@@ -347,7 +347,7 @@ function coroutine.wrap(fn)
     local r = pass_through(co, pack(raw_resume(co, ...)))
     if r[1] then return unpack(r, 2, r.n) end
     local err = r[2]
-    if was_suspended and raw_status(co) == "dead" then
+    if was_suspended then  -- the error was raised inside: close, as lua_closethread
       local _, closed = raw_close(co)
       err = closed
     end
