@@ -76,14 +76,8 @@ function M.get_handle(endpoint, request_id)
   return setmetatable({ endpoint = endpoint, request_id = request_id }, Handle)
 end
 
---- Puts a request in the queue and returns its handle.
-function M.submit(endpoint, input, opts)
-  check_endpoint("fal.submit", endpoint)
-  opts = options.check("fal.submit", opts, submit_options)
-  return M.submit_as("fal.submit", endpoint, input, request_options("fal.submit", opts))
-end
-
-function M.submit_as(operation, endpoint, input, ropts)
+-- Submits `input` for `operation` with the request options `ropts`; returns the handle.
+local function submit_as(operation, endpoint, input, ropts)
   local body = http.encode_input(operation, input or {})
   local c = http.call(operation, "submit", endpoint, nil, body, ropts)
   local reply = http.decode(operation, endpoint, c)
@@ -95,6 +89,14 @@ function M.submit_as(operation, endpoint, input, ropts)
   in_flight[h.request_id] = endpoint
   return h
 end
+
+--- Puts a request in the queue and returns its handle.
+function M.submit(endpoint, input, opts)
+  check_endpoint("fal.submit", endpoint)
+  opts = options.check("fal.submit", opts, submit_options)
+  return submit_as("fal.submit", endpoint, input, request_options("fal.submit", opts))
+end
+
 
 local function fetch_status(operation, h, with_logs)
   local c = http.call(operation, "status", h.endpoint, h.request_id, nil, { logs = with_logs == true })
@@ -235,7 +237,7 @@ function M.subscribe(endpoint, input, opts)
   end
   local handle
   local function flow()
-    handle = M.submit_as("fal.subscribe", endpoint, input, ropts)
+    handle = submit_as("fal.subscribe", endpoint, input, ropts)
     if opts.on_enqueue then callback("fal.subscribe", "on_enqueue", opts.on_enqueue, handle.request_id) end
     if opts.on_queue_update then
       local next_status = events("fal.subscribe", handle,

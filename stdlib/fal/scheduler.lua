@@ -20,18 +20,10 @@ Task.__name = "fal.task"
 local ready = {}        -- FIFO of tasks to resume: { task, packed values }
 local handlers = {}     -- operation id -> function(completion)
 local current = nil     -- the task whose coroutine is running
-local live = 0          -- tasks not yet finished
 local driving = false   -- inside `drive`, the synchronous fallback
 local unobserved = {}   -- failed tasks nobody waited for
-
-local all = {}  -- every task not yet finished
-
---- The tasks that have not finished.
-function M.tasks()
-  local list = {}
-  for task in pairs(all) do list[#list + 1] = task end
-  return list
-end
+local unfinished = {}   -- every task not yet finished
+local main_task = nil   -- the task `run` runs
 
 local function schedule(task, ...)
   task.state = "ready"
@@ -40,10 +32,9 @@ end
 
 local function finish(task, ok, values)
   task.state = "done"
-  all[task] = nil
+  unfinished[task] = nil
   task.ok, task.values = ok, values
-  live = live - 1
-  if not ok and #task.waiters == 0 and not task.cancelled and task ~= M.main then
+  if not ok and #task.waiters == 0 and not task.cancelled and task ~= main_task then
     unobserved[task] = true
   end
   for _, wake in ipairs(task.waiters) do wake() end
@@ -145,8 +136,7 @@ function M.spawn(fn, ...)
     error(errors.usage("fal.spawn", "expected a function, got " .. type(fn)), 2)
   end
   local task = setmetatable({ co = raw_create(fn), waiters = {} }, Task)
-  live = live + 1
-  all[task] = true
+  unfinished[task] = true
   schedule(task, ...)
   return task
 end
@@ -293,12 +283,12 @@ end
 --- `false, err, traceback` (the traceback of the task where the error was raised).
 function M.run(fn, ...)
   local main = M.spawn(fn, ...)
-  M.main = main
+  main_task = main
   local ok, err = pcall(function()
     while true do
       run_ready()
       if core.interrupted() then interrupt() end
-      if live == 0 and core.pending() == 0 then break end
+      if next(unfinished) == nil and core.pending() == 0 then break end
       if #ready == 0 then
         if core.pending() == 0 then
           -- Every live task waits for another task: nothing can ever wake them.
@@ -311,9 +301,11 @@ function M.run(fn, ...)
       end
     end
   end)
-  M.main = nil
+  main_task = nil
   if not ok then
-    for _, task in ipairs(M.tasks()) do task:cancel() end
+    local rest = {}
+    for task in pairs(unfinished) do rest[#rest + 1] = task end
+    for _, task in ipairs(rest) do task:cancel() end
     return false, err, debug.traceback()
   end
   for task in pairs(unobserved) do
