@@ -22,6 +22,11 @@ refused('header "X-A" has a line break', fal.submit, "fal-ai/echo", {}, { header
 refused("option headers", fal.stream, "fal-ai/any-llm", {}, { headers = { ["X-A\r\n"] = "1" } })
 refused("priority", fal.subscribe, "fal-ai/echo", {}, { priority = "urgent" })
 
+-- upload names and media types go into headers too
+refused("argument #3 (file_name) has a line break", fal.upload, "x", "text/plain", "a\nb.txt")
+refused("argument #2 (content_type) has a line break", fal.file_bytes, "x", "text/plain\r\nX-Injected: 1")
+refused("option file_name has a line break", fal.file, "a.png", { file_name = "a\r.png" })
+
 -- polling intervals are checked by the function that takes them, not by fal.sleep
 local h = fal.get_handle("fal-ai/echo", "00000000-0000-0000-0000-000000000000")
 refused("handle:get: interval must be >= 0", h.get, h, { interval = -1 })

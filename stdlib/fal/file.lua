@@ -14,7 +14,7 @@ function FileMarker.__tostring(f) return ("fal.file(%s)"):format(f.path or ("<%d
 --- fal.file(path, opts?): a marker uploaded (and replaced by its URL) when the input is sent.
 function M.file(path, opts)
   options.arg("fal.file", 1, "path", path, "string")
-  opts = options.check("fal.file", opts, { content_type = "string", file_name = "string", lifecycle = "table" })
+  opts = options.check("fal.file", opts, { content_type = "line", file_name = "line", lifecycle = "table" })
   lifecycles.header("fal.file", opts.lifecycle)
   return setmetatable({ path = path, content_type = opts.content_type, file_name = opts.file_name,
     lifecycle = opts.lifecycle }, FileMarker)
@@ -23,8 +23,8 @@ end
 --- fal.file_bytes(bytes, content_type, file_name?): the same from bytes in memory.
 function M.file_bytes(bytes, content_type, file_name)
   options.arg("fal.file_bytes", 1, "bytes", bytes, "string")
-  options.arg("fal.file_bytes", 2, "content_type", content_type, "string")
-  if file_name ~= nil then options.arg("fal.file_bytes", 3, "file_name", file_name, "string") end
+  options.arg("fal.file_bytes", 2, "content_type", content_type, "line")
+  if file_name ~= nil then options.arg("fal.file_bytes", 3, "file_name", file_name, "line") end
   return setmetatable({ bytes = bytes, content_type = content_type, file_name = file_name }, FileMarker)
 end
 

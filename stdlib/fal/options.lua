@@ -29,13 +29,13 @@ local describe = {
 
 -- Values sent as HTTP header lines ("line" options, "headers" tables) must not break the line:
 -- a line break would end the header and start another one.
-local function check_line_breaks(operation, key, value, kind)
+local function check_line_breaks(operation, label, value, kind)
   if kind == "line" and value:find("[\r\n]") then
-    error(errors.usage(operation, ("option %s has a line break"):format(key)), 4)
+    error(errors.usage(operation, label .. " has a line break"), 4)
   elseif kind == "headers" then
     for name, text in pairs(value) do
       if (name .. text):find("[\r\n]") then
-        error(errors.usage(operation, ("option %s: header %q has a line break"):format(key, name)), 4)
+        error(errors.usage(operation, ("%s: header %q has a line break"):format(label, name)), 4)
       end
     end
   end
@@ -60,7 +60,7 @@ function M.check(operation, opts, schema)
     if not checks[kind](value) then
       error(errors.usage(operation, ("option %s must be %s, got %s"):format(key, describe[kind], type(value))), 3)
     end
-    check_line_breaks(operation, key, value, kind)
+    check_line_breaks(operation, "option " .. key, value, kind)
   end
   return opts
 end
@@ -70,6 +70,7 @@ function M.arg(operation, position, name, value, kind)
   if not checks[kind](value) then
     error(errors.usage(operation, ("argument #%d (%s) must be %s, got %s"):format(position, name, describe[kind], type(value))), 3)
   end
+  check_line_breaks(operation, ("argument #%d (%s)"):format(position, name), value, kind)
   return value
 end
 

@@ -151,8 +151,8 @@ end
 function M.upload(bytes, content_type, file_name, opts)
   local operation = "fal.upload"
   options.arg(operation, 1, "bytes", bytes, "string")
-  options.arg(operation, 2, "content_type", content_type, "string")
-  if file_name ~= nil then options.arg(operation, 3, "file_name", file_name, "string") end
+  options.arg(operation, 2, "content_type", content_type, "line")
+  if file_name ~= nil then options.arg(operation, 3, "file_name", file_name, "line") end
   opts = options.check(operation, opts, { lifecycle = "table" })
   local lifecycle = lifecycles.header(operation, opts.lifecycle)
   return M.send(operation, M.bytes_source(bytes, content_type, file_name), lifecycle)
@@ -162,7 +162,7 @@ end
 function M.upload_file(path, opts)
   local operation = "fal.upload_file"
   options.arg(operation, 1, "path", path, "string")
-  opts = options.check(operation, opts, { lifecycle = "table", content_type = "string", file_name = "string" })
+  opts = options.check(operation, opts, { lifecycle = "table", content_type = "line", file_name = "line" })
   local lifecycle = lifecycles.header(operation, opts.lifecycle)
   return M.send(operation, M.file_source(operation, path, opts.content_type, opts.file_name), lifecycle)
 end
