@@ -38,7 +38,8 @@ public final class FalClient {
     case .submit:
       request.timeout = Self.queueTimeout
     case .status, .result, .cancel, .realtimeToken:
-      request.timeout = Self.queueTimeout
+      // A caller's bound wins (the Ctrl-C cancel waits at most 5 s per attempt).
+      request.timeout = options.timeout ?? Self.queueTimeout
       request.connectTimeout = Self.queueConnectTimeout
     }
     return request
@@ -52,19 +53,33 @@ public final class FalClient {
     _ call: FalCall, endpoint: EndpointID, body: [UInt8]?, options: RequestOptions,
     completion: @escaping (Result<HTTPResponse, FalError>) -> Void
   ) -> FalOperation {
-    let context = FalOperation.Context(
-      endpoint: endpoint.description, operation: call.name, key: config.key, policy: retryPolicy,
-      random: random)
+    let context = context(for: call, endpoint: endpoint, policy: retryPolicy)
     let operation = FalOperation(loop: loop, context: context, completion: completion)
+    start(call, endpoint: endpoint, body: body, options: options, context: context, send: operation.start,
+      fail: operation.fail)
+    return operation
+  }
+
+  /// What every attempt of `call` shares.
+  func context(for call: FalCall, endpoint: EndpointID, policy: RetryPolicy) -> FalOperation.Context {
+    FalOperation.Context(
+      endpoint: endpoint.description, operation: call.name, key: config.key, policy: policy, random: random)
+  }
+
+  /// Builds the request and hands it to `send`, or the credentials problem to `fail`.
+  func start(
+    _ call: FalCall, endpoint: EndpointID, body: [UInt8]?, options: RequestOptions, context: FalOperation.Context,
+    send: (HTTPRequest) -> Void, fail: (FalError) -> Void
+  ) {
+    let request = request(for: call, endpoint: endpoint, body: body, options: options)
     do {
-      try options.validate()
-      operation.start(request(for: call, endpoint: endpoint, body: body, options: options))
+      try config.checkCredentials(for: request.url)
     } catch {
       var error = error
       error.endpoint = context.endpoint
       error.operation = context.operation
-      operation.fail(error)
+      return fail(error)
     }
-    return operation
+    send(request)
   }
 }

@@ -8,21 +8,21 @@ import Transport
 /// Embed it to run workflows from Swift. Not thread-safe: use it from one thread.
 public final class FalRuntime {
   private let vm: LuaVM
-  private let core: Core
+  let core: Core
 
   /// The state's stack API, for hosts that add their own functions.
   public var lua: Lua { vm.lua }
 
-  /// The client configuration (URLs, key); changes apply to the next request.
-  public var config: FalConfig {
-    get { core.client.config }
-    set { core.client.config = newValue }
+  /// The configuration (URLs, key); changes apply to the next request.
+  public var config: Configuration {
+    get { Configuration(client: core.client.config) }
+    set { core.client.config = newValue.client }
   }
 
   /// Creates a runtime with `config` (by default from the environment, DESIGN.md §6).
-  public init(config: FalConfig = .fromEnvironment()) throws {
+  public init(config: Configuration = .fromEnvironment()) throws {
     let loop = try EventLoop()
-    core = Core(client: FalClient(config: config, loop: loop), loop: loop)
+    core = Core(client: FalClient(config: config.client, loop: loop), loop: loop)
     vm = LuaVM()
     Stdlib.install(in: vm.lua, core: core)
     try vm.lua.run("fal = require('fal')", name: "=falua")

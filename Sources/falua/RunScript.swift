@@ -1,5 +1,4 @@
 import ArgumentParser
-import FalClient
 import FalEmulator
 import FalRuntime
 import Foundation
@@ -31,7 +30,7 @@ struct RunScript: ParsableCommand {
 
   func run() throws {
     if showVersion { print(Version.text) }
-    var config = FalConfig.fromEnvironment()
+    var config = FalRuntime.Configuration.fromEnvironment()
     var emulator: Emulator?
     if local {
       var options = EmulatorOptions()
@@ -72,9 +71,9 @@ struct RunScript: ParsableCommand {
   }
 }
 
-extension FalConfig {
+extension FalRuntime.Configuration {
   /// This configuration with every URL pointing at an emulator.
-  func pointing(at emulator: Emulator) -> FalConfig {
+  func pointing(at emulator: Emulator) -> FalRuntime.Configuration {
     var config = self
     config.runURL = emulator.runURL
     config.queueURL = emulator.queueURL

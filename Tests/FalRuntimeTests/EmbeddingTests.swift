@@ -1,4 +1,3 @@
-import FalClient
 import FalEmulator
 import FalRuntime
 import Testing
@@ -8,7 +7,7 @@ import Testing
   static func localRuntime() throws -> (FalRuntime, Emulator) {
     let emulator = try Emulator(options: EmulatorOptions())
     try emulator.start()
-    var config = FalConfig()
+    var config = FalRuntime.Configuration()
     config.runURL = emulator.runURL
     config.queueURL = emulator.queueURL
     return (try FalRuntime(config: config), emulator)
@@ -36,7 +35,7 @@ import Testing
   }
 
   @Test func evaluateFollowsLuaCsREPLRules() throws {
-    let runtime = try FalRuntime(config: FalConfig())
+    let runtime = try FalRuntime(config: FalRuntime.Configuration())
     #expect(runtime.evaluate("1 + 1") == .output("2"))
     #expect(runtime.evaluate("x = 5") == .output(""))
     #expect(runtime.evaluate("x, 'a'") == .output("5\t\"a\""))
@@ -52,7 +51,7 @@ import Testing
   }
 
   @Test func configurationNeverShowsTheKey() throws {
-    var config = FalConfig()
+    var config = FalRuntime.Configuration()
     config.key = "very-secret"
     let runtime = try FalRuntime(config: config)
     guard case .output(let text) = runtime.evaluate("fal.config()") else {
@@ -61,6 +60,11 @@ import Testing
     }
     #expect(text.contains("has_key = true"))
     #expect(!text.contains("very-secret"))
-    #expect(!String(describing: config).contains("very-secret"))
+    var dumped = ""
+    dump(config, to: &dumped)
+    for printed in [String(describing: config), String(reflecting: config), dumped] {
+      #expect(!printed.contains("very-secret") && printed.contains("<redacted>"), "\(printed)")
+    }
+    #expect(runtime.config.key == "very-secret")
   }
 }
