@@ -54,7 +54,7 @@ public struct FalConfig: Sendable, CustomStringConvertible, CustomDebugStringCon
   }
 
   /// Every field by name, the key only as present or absent: what printing may show.
-  public var redactedFields: KeyValuePairs<String, String> {
+  private var redactedFields: KeyValuePairs<String, String> {
     [
       "key": key == nil ? "nil" : "<redacted>", "runURL": runURL, "queueURL": queueURL, "restURL": restURL,
       "cdnURL": cdnURL, "userAgent": userAgent,

@@ -39,7 +39,7 @@ extension CoreBindings {
           if let value = try options.string(field) { config[keyPath: path] = value }
         }
         var policy = core.client.retryPolicy
-        if let retry = try options.table("retry") {
+        try options.table("retry") { retry in
           if let value = try retry.integer("max_attempts") { policy.maxAttempts = value }
           if let value = try retry.number("base_delay") { policy.baseDelay = value }
           if let value = try retry.number("max_delay") { policy.maxDelay = value }

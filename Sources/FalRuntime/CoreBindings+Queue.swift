@@ -9,25 +9,17 @@ extension CoreBindings {
       // (kind, endpoint, request_id|nil, body|nil, {path, headers, start_timeout, hint, priority,
       // timeout, webhook_url, logs}) -> operation id
       "request": { lua in
-        let kind = try lua.checkString(1, "kind")
-        let endpoint = try EndpointID(parsing: try lua.checkString(2, "endpoint"))
-        let requestID = try lua.optString(3, "request_id")
-        let body = try lua.optBytes(4, "body")
-        let (options, path, logs) = try OptionReader(lua, 5, "options").request()
-        func need() throws -> String {
-          guard let requestID else { throw LuaError(message: "fal.core.request: request_id required for \(kind)") }
-          return requestID
+        let call = try CallArguments(lua, "fal.core.request") { kind, requestID, path, logs in
+          switch kind {
+          case "run": return .run(path: path)
+          case "submit": return .submit(path: path)
+          case "status": return .status(requestID: try requestID(), logs: logs)
+          case "result": return .result(requestID: try requestID())
+          case "cancel": return .cancel(requestID: try requestID())
+          default: return nil
+          }
         }
-        let call: FalCall
-        switch kind {
-        case "run": call = .run(path: path)
-        case "submit": call = .submit(path: path)
-        case "status": call = .status(requestID: try need(), logs: logs)
-        case "result": call = .result(requestID: try need())
-        case "cancel": call = .cancel(requestID: try need())
-        default: throw LuaError(message: "fal.core.request: unknown kind \(kind)")
-        }
-        lua.push(core.request(call, endpoint: endpoint, body: body, options: options))
+        lua.push(core.request(call.call, endpoint: call.endpoint, body: call.body, options: call.options))
         return 1
       },
     ])

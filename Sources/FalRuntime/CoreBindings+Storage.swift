@@ -20,11 +20,11 @@ extension CoreBindings {
         request.connectTimeout = 30
         let options = try OptionReader(lua, 6, "options")
         request.timeout = try options.number("timeout")
-        if let file = try options.table("body_file") {
+        request.bodyFile = try options.table("body_file") { file in
           guard let path = try file.string("path"), let offset = try file.integer("offset"),
             let length = try file.integer("length")
           else { throw LuaError(message: "fal.core.storage_request: body_file needs path, offset, length") }
-          request.bodyFile = HTTPBodyFile(path: path, offset: offset, length: length)
+          return HTTPBodyFile(path: path, offset: offset, length: length)
         }
         lua.push(
           core.storageRequest(

@@ -11,21 +11,15 @@ extension CoreBindings {
     lua.register([
       // (kind, endpoint, request_id, body, {path, headers, logs}) -> stream id
       "stream_open": { lua in
-        let kind = try lua.checkString(1, "kind")
-        let endpoint = try EndpointID(parsing: try lua.checkString(2, "endpoint"))
-        let requestID = try lua.optString(3, "request_id")
-        let body = try lua.optBytes(4, "body")
-        let (options, path, logs) = try OptionReader(lua, 5, "options").request()
-        let call: FalCall
-        switch kind {
-        case "stream": call = .stream(path: path)
-        case "status_stream":
-          guard let requestID else { throw LuaError(message: "fal.core.stream_open: request_id required") }
-          call = .statusStream(requestID: requestID, logs: logs)
-        default: throw LuaError(message: "fal.core.stream_open: unknown kind \(kind)")
+        let call = try CallArguments(lua, "fal.core.stream_open") { kind, requestID, path, logs in
+          switch kind {
+          case "stream": return .stream(path: path)
+          case "status_stream": return .statusStream(requestID: try requestID(), logs: logs)
+          default: return nil
+          }
         }
         let session = StreamSession(core: core)
-        session.start(call, endpoint: endpoint, body: body, options: options, client: core.client)
+        session.start(call.call, endpoint: call.endpoint, body: call.body, options: call.options, client: core.client)
         lua.push(sessions.insert(session))
         return 1
       },

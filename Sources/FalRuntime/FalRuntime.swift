@@ -4,6 +4,10 @@ import Foundation
 import LuaKit
 import Transport
 
+// Re-exported on purpose, and only this type: an embedding host configures the runtime with it
+// and needs nothing else of FalClient, so `import FalRuntime` is enough.
+@_exported import struct FalClient.FalConfig
+
 /// The falua runtime: a Lua state with `fal` loaded, its scheduler, and the libcurl loop it drives.
 /// Embed it to run workflows from Swift. Not thread-safe: use it from one thread.
 public final class FalRuntime {
@@ -13,16 +17,16 @@ public final class FalRuntime {
   /// The state's stack API, for hosts that add their own functions.
   public var lua: Lua { vm.lua }
 
-  /// The configuration (URLs, key); changes apply to the next request.
-  public var config: Configuration {
-    get { Configuration(client: core.client.config) }
-    set { core.client.config = newValue.client }
+  /// The client configuration (URLs, key); changes apply to the next request.
+  public var config: FalConfig {
+    get { core.client.config }
+    set { core.client.config = newValue }
   }
 
   /// Creates a runtime with `config` (by default from the environment, DESIGN.md §6).
-  public init(config: Configuration = .fromEnvironment()) throws {
+  public init(config: FalConfig = .fromEnvironment()) throws {
     let loop = try EventLoop()
-    core = Core(client: FalClient(config: config.client, loop: loop), loop: loop)
+    core = Core(client: FalClient(config: config, loop: loop), loop: loop)
     vm = LuaVM()
     Stdlib.install(in: vm.lua, core: core)
     try vm.lua.run("fal = require('fal')", name: "=falua")

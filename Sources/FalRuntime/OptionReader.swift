@@ -30,9 +30,10 @@ struct OptionReader {
     try field(name) { lua, at, name in lua.isNoneOrNil(at) ? nil : try lua.checkInteger(at, name) }
   }
 
-  /// A nested option table.
-  func table(_ name: String) throws -> OptionReader? {
-    try field(name) { lua, at, name in try lua.isTable(at, name) ? try OptionReader(lua, at, name) : nil }
+  /// Reads the nested option table `name` with `read` (nil when absent); the reader is valid
+  /// only inside `read`, while the table is on the stack.
+  func table<T>(_ name: String, _ read: (OptionReader) throws -> T) throws -> T? {
+    try field(name) { lua, at, name in try lua.isTable(at, name) ? try read(OptionReader(lua, at, name)) : nil }
   }
 
   /// A `{name = value}` table of header strings; empty when absent.

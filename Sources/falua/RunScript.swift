@@ -30,7 +30,7 @@ struct RunScript: ParsableCommand {
 
   func run() throws {
     if showVersion { print(Version.text) }
-    var config = FalRuntime.Configuration.fromEnvironment()
+    var config = FalConfig.fromEnvironment()
     var emulator: Emulator?
     if local {
       var options = EmulatorOptions()
@@ -71,9 +71,9 @@ struct RunScript: ParsableCommand {
   }
 }
 
-extension FalRuntime.Configuration {
+extension FalConfig {
   /// This configuration with every URL pointing at an emulator.
-  func pointing(at emulator: Emulator) -> FalRuntime.Configuration {
+  func pointing(at emulator: Emulator) -> FalConfig {
     var config = self
     config.runURL = emulator.runURL
     config.queueURL = emulator.queueURL

@@ -7,7 +7,7 @@ import Testing
   static func localRuntime() throws -> (FalRuntime, Emulator) {
     let emulator = try Emulator(options: EmulatorOptions())
     try emulator.start()
-    var config = FalRuntime.Configuration()
+    var config = FalConfig()
     config.runURL = emulator.runURL
     config.queueURL = emulator.queueURL
     return (try FalRuntime(config: config), emulator)
@@ -35,7 +35,7 @@ import Testing
   }
 
   @Test func evaluateFollowsLuaCsREPLRules() throws {
-    let runtime = try FalRuntime(config: FalRuntime.Configuration())
+    let runtime = try FalRuntime(config: FalConfig())
     #expect(runtime.evaluate("1 + 1") == .output("2"))
     #expect(runtime.evaluate("x = 5") == .output(""))
     #expect(runtime.evaluate("x, 'a'") == .output("5\t\"a\""))
@@ -51,7 +51,7 @@ import Testing
   }
 
   @Test func configurationNeverShowsTheKey() throws {
-    var config = FalRuntime.Configuration()
+    var config = FalConfig()
     config.key = "very-secret"
     let runtime = try FalRuntime(config: config)
     guard case .output(let text) = runtime.evaluate("fal.config()") else {

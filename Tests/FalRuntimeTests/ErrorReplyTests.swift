@@ -5,7 +5,7 @@ import Testing
 /// reports the kind, the header facts and the raw body; Lua derives `detail`, `field_errors`, the
 /// body's `error_type` and the message, and `__tostring` renders the one line users see.
 @Suite struct ErrorReplyTests {
-  let runtime = try! FalRuntime(config: FalRuntime.Configuration())
+  let runtime = try! FalRuntime(config: FalConfig())
 
   /// `from_core(fields)` for `fal.run`, then the global `probe` evaluated against the error `e`.
   private func read(_ fields: String, _ probe: String = "e.message .. '|' .. tostring(e)") -> String {

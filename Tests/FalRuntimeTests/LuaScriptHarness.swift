@@ -41,7 +41,7 @@ enum LuaScriptHarness {
     let emulator = try Emulator(options: emulatorOptions(for: source))
     try emulator.start()
     defer { emulator.stop() }
-    var config = FalRuntime.Configuration()
+    var config = FalConfig()
     config.runURL = emulator.runURL
     config.queueURL = emulator.queueURL
     config.restURL = emulator.restURL
