@@ -99,6 +99,32 @@ import Transport
       error.kind == .network && error.retryable && error.operation == "run" && error.endpoint == "me/app")
   }
 
+  // The Ctrl-C handler cancels in-flight requests with `{timeout = 5}`: the client used to replace
+  // it with its 120 s default, so a server slow to answer the cancel held the interrupted program.
+  @Test func aCancelGivesUpAfterTheCallersTimeout() async throws {
+    let script = Script([Reply(status: 200)])
+    let outcome = try await ScriptedServer.with(script) { port in
+      try await onLoopThread { () -> Outcome in
+        let loop = try EventLoop()
+        var config = FalConfig(key: "k")
+        config.queueURL = "http://127.0.0.1:\(port)"
+        let client = FalClient(config: config, loop: loop)
+        client.retryPolicy = RetryPolicy(maxAttempts: 1)
+        var result: Result<HTTPResponse, FalError>?
+        let start = EventLoop.now()
+        let operation = client.perform(
+          .cancel(requestID: "r1"), endpoint: try EndpointID(parsing: "me/slow"), body: nil,
+          options: RequestOptions(timeout: 0.3)
+        ) { result = $0 }
+        while result == nil { loop.runOnce(timeout: 1) }
+        return Outcome(result: result, attempts: operation.attempts, elapsed: EventLoop.now() - start)
+      }
+    }
+    #expect(script.hits == 1)
+    #expect(failure(outcome)?.kind == .timeout)
+    #expect(outcome.elapsed < 2, "gave up after \(outcome.elapsed) s, not at the 0.3 s asked for")
+  }
+
   @Test func missingCredentialsFailBeforeAnyIO() async throws {
     let outcome = try await onLoopThread { () -> Outcome in
       let loop = try EventLoop()
