@@ -9,10 +9,8 @@ extension FalClient {
     _ call: FalCall, endpoint: EndpointID, body: [UInt8]?, options: RequestOptions,
     handlers: FalStream.Handlers
   ) -> FalStream {
-    let context = context(for: call, endpoint: endpoint, policy: retryPolicy)
-    let stream = FalStream(loop: loop, context: context, handlers: handlers)
-    start(call, endpoint: endpoint, body: body, options: options, context: context, send: stream.start,
-      fail: stream.fail)
+    let stream = FalStream(loop: loop, context: context(for: call, endpoint: endpoint), handlers: handlers)
+    start(call, endpoint: endpoint, body: body, options: options, on: stream)
     return stream
   }
 }

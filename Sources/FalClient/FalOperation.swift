@@ -26,7 +26,7 @@ public final class FalOperation {
   public var isFinished: Bool { completion == nil }
 
   private weak var loop: EventLoop?
-  private let context: Context
+  let context: Context
   private var completion: ((Result<HTTPResponse, FalError>) -> Void)?
   private var pending: Pending?
 

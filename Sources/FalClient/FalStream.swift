@@ -29,7 +29,7 @@ public final class FalStream {
   static let maxErrorBody = 1 << 20
 
   private weak var loop: EventLoop?
-  private let context: FalOperation.Context
+  let context: FalOperation.Context
   private var handlers: Handlers?
   private var transfer: TransferID?
   private var parser = SSEParser()
