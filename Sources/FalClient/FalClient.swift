@@ -38,7 +38,8 @@ public final class FalClient {
     case .submit:
       request.timeout = Self.queueTimeout
     case .status, .result, .cancel, .realtimeToken:
-      request.timeout = Self.queueTimeout
+      // A caller's bound wins (the Ctrl-C cancel waits at most 5 s per attempt).
+      request.timeout = options.timeout ?? Self.queueTimeout
       request.connectTimeout = Self.queueConnectTimeout
     }
     return request
@@ -52,19 +53,42 @@ public final class FalClient {
     _ call: FalCall, endpoint: EndpointID, body: [UInt8]?, options: RequestOptions,
     completion: @escaping (Result<HTTPResponse, FalError>) -> Void
   ) -> FalOperation {
-    let context = FalOperation.Context(
-      endpoint: endpoint.description, operation: call.name, key: config.key, policy: retryPolicy,
-      random: random)
-    let operation = FalOperation(loop: loop, context: context, completion: completion)
-    do {
-      try options.validate()
-      operation.start(request(for: call, endpoint: endpoint, body: body, options: options))
-    } catch {
-      var error = error
-      error.endpoint = context.endpoint
-      error.operation = context.operation
-      operation.fail(error)
-    }
+    let operation = FalOperation(loop: loop, context: context(for: call, endpoint: endpoint), completion: completion)
+    start(call, endpoint: endpoint, body: body, options: options, on: operation)
     return operation
   }
+
+  /// What every attempt of `call` shares.
+  func context(for call: FalCall, endpoint: EndpointID) -> FalOperation.Context {
+    FalOperation.Context(
+      endpoint: endpoint.description, operation: call.name, key: config.key, policy: retryPolicy, random: random)
+  }
+
+  /// Builds the request and hands it to `runner`, or the credentials problem to its `fail`.
+  func start(
+    _ call: FalCall, endpoint: EndpointID, body: [UInt8]?, options: RequestOptions, on runner: RequestRunner
+  ) {
+    let request = request(for: call, endpoint: endpoint, body: body, options: options)
+    do {
+      try config.checkCredentials(for: request.url)
+    } catch {
+      var error = error
+      error.endpoint = runner.context.endpoint
+      error.operation = runner.context.operation
+      return runner.fail(error)
+    }
+    runner.start(request)
+  }
 }
+
+/// What sends a built fal request: a `FalOperation` (with retries) or a `FalStream`.
+protocol RequestRunner: AnyObject {
+  var context: FalOperation.Context { get }
+  /// Sends the request.
+  func start(_ request: HTTPRequest)
+  /// Reports an error found before any I/O, from the next loop turn.
+  func fail(_ error: FalError)
+}
+
+extension FalOperation: RequestRunner {}
+extension FalStream: RequestRunner {}

@@ -53,22 +53,24 @@ public struct FalConfig: Sendable, CustomStringConvertible, CustomDebugStringCon
     return runURL
   }
 
+  /// Every field by name, the key only as present or absent: what printing may show.
+  private var redactedFields: KeyValuePairs<String, String> {
+    [
+      "key": key == nil ? "nil" : "<redacted>", "runURL": runURL, "queueURL": queueURL, "restURL": restURL,
+      "cdnURL": cdnURL, "userAgent": userAgent,
+    ]
+  }
+
   /// Every field except the key's value.
   public var description: String {
-    "FalConfig(key: \(key == nil ? "nil" : "<redacted>"), runURL: \(runURL), queueURL: \(queueURL), "
-      + "restURL: \(restURL), cdnURL: \(cdnURL), userAgent: \(userAgent))"
+    "FalConfig(" + redactedFields.map { "\($0): \($1)" }.joined(separator: ", ") + ")"
   }
 
   /// Same as `description`: debug output must not leak the key either.
   public var debugDescription: String { description }
 
   /// What `dump` and debuggers show: the key only as present or absent.
-  public var customMirror: Mirror {
-    Mirror(
-      self,
-      children: [
-        "key": key == nil ? "nil" : "<redacted>", "runURL": runURL, "queueURL": queueURL, "restURL": restURL,
-        "cdnURL": cdnURL, "userAgent": userAgent,
-      ], displayStyle: .struct)
-  }
+  public var customMirror: Mirror { 
+    Mirror(self, children: redactedFields.map { (label: $0.key, value: $0.value as Any) }, displayStyle: .struct)
+   }
 }

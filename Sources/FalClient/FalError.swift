@@ -1,36 +1,43 @@
-/// A failed fal call, with everything the platform said about it (DESIGN.md §5, §9).
-public struct FalError: Error, Sendable, CustomStringConvertible {
+/// A failed fal call, with the facts the platform gave about it (DESIGN.md §5, §9). Rendering is
+/// the Lua side's (`stdlib/fal/errors.lua`): it decodes `body` and writes the one-line message.
+public struct FalError: Error, Sendable {
+  // A struct with static members rather than an enum (async-http-client's way), so a kind can be
+  // added without breaking code that switches over the kinds.
   /// What went wrong, in the Lua API's terms.
-  public enum Kind: String, Sendable {
+  public struct Kind: Hashable, Sendable, CustomStringConvertible {
+    /// The name the Lua API uses (`err.kind`).
+    public let description: String
+    private init(_ name: String) { description = name }
+
     /// A non-2xx reply not covered by another kind.
-    case http
+    public static let http = Kind("http")
     /// A client timeout, or a 504 for a `start_timeout` that expired.
-    case timeout
+    public static let timeout = Kind("timeout")
     /// No HTTP reply: connection, DNS, TLS or protocol failure.
-    case network
+    public static let network = Kind("network")
     /// The request was cancelled (499, `client_cancelled`).
-    case cancelled
+    public static let cancelled = Kind("cancelled")
     /// 422: the input was refused.
-    case validation
+    public static let validation = Kind("validation")
     /// A realtime session failed.
-    case realtime
-    /// Bad arguments or option values, found before any I/O.
-    case usage
+    public static let realtime = Kind("realtime")
+    /// Bad arguments, option values or missing credentials, found before any I/O.
+    public static let usage = Kind("usage")
   }
 
   /// What went wrong.
   public var kind: Kind
   /// HTTP status, when there was a reply.
   public var status: Int?
-  /// Human-readable cause (the reply's `detail`, curl's text, or the usage problem).
-  public var message: String
-  /// Body `error_type` or header `X-Fal-Error-Type`.
+  /// Why, in words (curl's text, the usage problem); nil for a reply, whose body says why.
+  public var message: String?
+  /// Header `X-Fal-Error-Type` (the body's `error_type` is read with the body, in Lua).
   public var errorType: String?
   /// Header `x-fal-request-id`.
   public var requestID: String?
   /// Header `X-Fal-Request-Timeout-Type` (`user` when `start_timeout` fired).
   public var timeoutType: String?
-  /// The reply's raw body.
+  /// The reply's raw body, the key scrubbed from it.
   public var body: [UInt8]?
   /// Whether the retry policy considers the failure transient.
   public var retryable: Bool
@@ -39,9 +46,9 @@ public struct FalError: Error, Sendable, CustomStringConvertible {
   /// The operation (`run`, `submit`, ... or the Lua function name).
   public var operation: String?
 
-  /// Creates an error; only `kind` and `message` are required.
+  /// Creates an error; only `kind` is required.
   public init(
-    kind: Kind, message: String, status: Int? = nil, errorType: String? = nil, requestID: String? = nil,
+    kind: Kind, message: String? = nil, status: Int? = nil, errorType: String? = nil, requestID: String? = nil,
     timeoutType: String? = nil, body: [UInt8]? = nil, retryable: Bool = false, endpoint: String? = nil,
     operation: String? = nil
   ) {
@@ -62,25 +69,29 @@ public struct FalError: Error, Sendable, CustomStringConvertible {
     FalError(kind: .usage, message: message)
   }
 
-  /// "HTTP 422 from fal-ai/flux/schnell: prompt: field required (request abc-123)".
-  public var description: String {
-    guard kind != .usage else { return message }
-    var text = status.map { "HTTP \($0)" } ?? label
-    if let endpoint { text += " from \(endpoint)" }
-    text += ": \(message)"
-    if let requestID { text += " (request \(requestID))" }
-    return text
+  /// The error with `key` replaced by `<redacted>` in its message and body: a server may echo it.
+  func redacting(_ key: String?) -> FalError {
+    guard let key, !key.isEmpty else { return self }
+    var error = self
+    error.message = message?.replacingOccurrences(of: key, with: "<redacted>")
+    if let body { error.body = Self.replacing(Array(key.utf8), with: Array("<redacted>".utf8), in: body) }
+    return error
   }
 
-  private var label: String {
-    switch kind {
-    case .http: return "HTTP error"
-    case .timeout: return "timeout"
-    case .network: return "network error"
-    case .cancelled: return "cancelled"
-    case .validation: return "validation error"
-    case .realtime: return "realtime error"
-    case .usage: return "usage error"
+  private static func replacing(_ needle: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {
+    guard bytes.count >= needle.count else { return bytes }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var i = 0
+    while i < bytes.count {
+      if i + needle.count <= bytes.count, bytes[i] == needle[0], bytes[i..<i + needle.count].elementsEqual(needle) {
+        out += replacement
+        i += needle.count
+      } else {
+        out.append(bytes[i])
+        i += 1
+      }
     }
+    return out
   }
 }

@@ -9,7 +9,7 @@ public final class FalOperation {
   struct Context {
     let endpoint: String
     let operation: String
-    /// Only to scrub it from error messages a server might echo it into.
+    /// Only to scrub it from errors: a server might echo it into a message or body.
     let key: String?
     let policy: RetryPolicy
     let random: () -> Double
@@ -26,7 +26,7 @@ public final class FalOperation {
   public var isFinished: Bool { completion == nil }
 
   private weak var loop: EventLoop?
-  private let context: Context
+  let context: Context
   private var completion: ((Result<HTTPResponse, FalError>) -> Void)?
   private var pending: Pending?
 
@@ -82,19 +82,8 @@ public final class FalOperation {
         })
       return
     }
-    var error: FalError
-    switch outcome {
-    case .success(let reply):
-      error = FalError(
-        reply: reply, retryable: transient, endpoint: context.endpoint, operation: context.operation)
-    case .failure(let failure):
-      error = FalError(
-        transport: failure, retryable: transient, endpoint: context.endpoint, operation: context.operation)
-    }
-    if let key = context.key, !key.isEmpty {
-      error.message = error.message.replacingOccurrences(of: key, with: "<redacted>")
-    }
-    finish(.failure(error))
+    let error = FalError(outcome, retryable: transient, endpoint: context.endpoint, operation: context.operation)
+    finish(.failure(error.redacting(context.key)))
   }
 
   private func finish(_ result: Result<HTTPResponse, FalError>) {

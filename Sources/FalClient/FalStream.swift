@@ -29,7 +29,7 @@ public final class FalStream {
   static let maxErrorBody = 1 << 20
 
   private weak var loop: EventLoop?
-  private let context: FalOperation.Context
+  let context: FalOperation.Context
   private var handlers: Handlers?
   private var transfer: TransferID?
   private var parser = SSEParser()
@@ -114,7 +114,7 @@ public final class FalStream {
     case .failure(let failure):
       var error = FalError(
         transport: failure, retryable: false, endpoint: context.endpoint, operation: context.operation)
-      if isOpen, error.kind == .network { error.message = "the stream broke: \(error.message)" }
+      if isOpen, error.kind == .network, let message = error.message { error.message = "the stream broke: \(message)" }
       end(error)
     case .success(let reply) where !(200..<300).contains(reply.status):
       var full = reply
@@ -138,10 +138,6 @@ public final class FalStream {
     if let transfer { loop?.cancel(transfer) }
     transfer = nil
     self.handlers = nil
-    var error = error
-    if let key = context.key, !key.isEmpty, let message = error?.message {
-      error?.message = message.replacingOccurrences(of: key, with: "<redacted>")
-    }
-    handlers.onEnd(error)
+    handlers.onEnd(error?.redacting(context.key))
   }
 }

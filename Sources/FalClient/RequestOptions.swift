@@ -1,16 +1,19 @@
 import Transport
 
+// Values are taken as given: the Lua side (stdlib/fal/queue.lua), where the user's option names
+// live, validates them once.
 /// Per-call options with the Python client's meaning (`start_timeout`, `hint`, `priority`, ...).
 public struct RequestOptions: Sendable {
   /// Extra headers; the options below overwrite ones of the same name.
   public var headers: HTTPHeaders
-  /// Server-side deadline to start processing, sent as `X-Fal-Request-Timeout`; must be > 1 s.
+  /// Server-side deadline to start processing, sent as `X-Fal-Request-Timeout` (the platform wants > 1 s).
   public var startTimeout: Double?
   /// Runner affinity hint, sent as `X-Fal-Runner-Hint` (run and submit).
   public var hint: String?
   /// Queue priority, sent as `X-Fal-Queue-Priority` (submit).
   public var priority: Priority?
-  /// Client-side limit for a direct run, in seconds; nil waits as long as the run takes.
+  /// Client-side limit per attempt of a run or a queue follow-up (status, result, cancel), in
+  /// seconds; nil: a run waits as long as it takes, a follow-up gives up after 120 s.
   public var timeout: Double?
   /// Webhook for a submit, sent as the `fal_webhook` query parameter.
   public var webhookURL: String?
@@ -26,12 +29,5 @@ public struct RequestOptions: Sendable {
     self.priority = priority
     self.timeout = timeout
     self.webhookURL = webhookURL
-  }
-
-  /// Throws a usage error for values the platform would refuse, before any I/O.
-  public func validate() throws(FalError) {
-    if let startTimeout, !(startTimeout > 1 && startTimeout.isFinite) {
-      throw FalError.usage("start_timeout must be greater than 1 second")
-    }
   }
 }

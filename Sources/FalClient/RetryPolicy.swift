@@ -34,7 +34,7 @@ public struct RetryPolicy: Sendable {
       switch error.kind {
       case .connect, .resolve, .send, .receive: return true
       case .timeout: return !sentRequestTimeout
-      case .tls, .other: return false
+      default: return false  // .tls, .other, and kinds added later
       }
     case .success(let reply):
       switch reply.status {

@@ -21,21 +21,13 @@ extension FalClient {
     if !retries { policy.maxAttempts = 1 }
     let context = FalOperation.Context(
       endpoint: "storage", operation: operation, key: config.key, policy: policy, random: random)
-    let operation = FalOperation(loop: loop, context: context, completion: completion)
-    operation.start(request)
-    return operation
-  }
-}
-
-extension FalError {
-  /// The error of a failed storage transfer made outside `sendStorage` (a streamed download).
-  public static func storage(
-    _ outcome: Result<HTTPResponse, TransportError>, endpoint: String, operation: String
-  ) -> FalError {
-    switch outcome {
-    case .success(let reply): return FalError(reply: reply, retryable: false, endpoint: endpoint, operation: operation)
-    case .failure(let error):
-      return FalError(transport: error, retryable: false, endpoint: endpoint, operation: operation)
+    let pending = FalOperation(loop: loop, context: context, completion: completion)
+    do {
+      if falAuth { try config.checkCredentials(for: request.url) }
+      pending.start(request)
+    } catch {
+      pending.fail(error)
     }
+    return pending
   }
 }

@@ -1,31 +1,34 @@
 import CFalua
 import FalClient
-import Foundation
-import LuaKit
 import Transport
 
 /// The Swift primitives behind the Lua API (`require("fal.core")`): each starts an operation on
 /// the loop and returns its id at once; `poll` reports finished operations so the Lua scheduler can
-/// resume the tasks waiting for them. Nothing here blocks except `poll`.
+/// resume the tasks waiting for them. Nothing here blocks except `poll`, and nothing here knows
+/// Lua: the bindings (`CoreBindings`) turn outcomes into completion tables.
 final class Core {
   let client: FalClient
   let loop: EventLoop
+  /// Open `fal.stream` and status streams, by the id Lua holds.
+  let streams = HandleTable<StreamSession>(noun: "stream")
+  /// Open `fal.realtime` connections, by the id Lua holds.
+  let realtimeConnections = HandleTable<RealtimeConnection>(noun: "realtime connection")
   private var nextID = 1
-  private var inFlight: [Int: Cancel] = [:]
+  private var inFlight: [Int: () -> Void] = [:]
   private var finished: [(id: Int, outcome: Outcome)] = []
 
-  private enum Cancel {
-    case operation(FalOperation)
-    case timer(TimerID)
-    case custom(() -> Void)
-  }
-
-  /// How an operation ended; `custom` pushes its own fields into the completion table.
+  /// How an operation ended.
   enum Outcome {
+    /// It happened (a timer fired, a connection opened, something arrived).
+    case done
+    /// A fal or storage call's 2xx reply.
     case response(HTTPResponse)
+    /// The CDN upload token.
+    case storageToken(StorageToken)
+    /// A finished download.
+    case download(FalDownload)
+    /// It failed.
     case failure(FalError)
-    case timer
-    case custom((Lua) -> Void)
   }
 
   init(client: FalClient, loop: EventLoop) {
@@ -33,55 +36,64 @@ final class Core {
     self.loop = loop
   }
 
-  private func start() -> Int {
+  private func makeID() -> Int {
     defer { nextID += 1 }
     return nextID
   }
 
-  private func finish(_ id: Int, _ outcome: Outcome) {
+  /// Registers an operation a feature drives itself (a stream wait, a socket read...); `cancel`
+  /// aborts it. The feature reports it with `complete`.
+  func begin(cancel: @escaping () -> Void) -> Int {
+    let id = makeID()
+    inFlight[id] = cancel
+    return id
+  }
+
+  /// Reports an operation started with `begin`; ignored once it was cancelled or reported.
+  func complete(_ id: Int, _ outcome: Outcome) {
     guard inFlight.removeValue(forKey: id) != nil else { return }
     finished.append((id, outcome))
   }
 
-  /// Registers an operation a feature started itself (a stream, a socket read...); `cancel` aborts
-  /// it. The feature reports it with `complete`.
-  func begin(cancel: @escaping () -> Void) -> Int {
-    let id = start()
-    inFlight[id] = .custom(cancel)
+  // Every client operation completes in a later loop turn, never inside `start`, so registering
+  // its cancel after starting it is safe.
+  /// Starts a client operation that reports a `Result`: `start` gets the completion and returns
+  /// the function that cancels; `outcome` names the success.
+  func track<Value>(
+    _ outcome: @escaping (Value) -> Outcome,
+    start: (@escaping (Result<Value, FalError>) -> Void) throws -> () -> Void
+  ) rethrows -> Int {
+    let id = makeID()
+    inFlight[id] = try start { [unowned self] result in
+      switch result {
+      case .success(let value): complete(id, outcome(value))
+      case .failure(let error): complete(id, .failure(error))
+      }
+    }
     return id
   }
 
-  /// Reports an operation started with `begin`.
-  func complete(_ id: Int, _ outcome: Outcome) { finish(id, outcome) }
-
   /// Starts a fal call; returns its operation id.
-  func request(_ call: FalCall, endpoint: EndpointID, body: [UInt8]?, options: RequestOptions) throws -> Int {
-    try Credentials.check(client.config, url: client.url(for: call, endpoint: endpoint, options: options))
-    let id = start()
-    inFlight[id] = .operation(
-      client.perform(call, endpoint: endpoint, body: body, options: options) { [unowned self] result in
-        switch result {
-        case .success(let response): finish(id, .response(response))
-        case .failure(let error): finish(id, .failure(error))
-        }
-      })
-    return id
+  func request(_ call: FalCall, endpoint: EndpointID, body: [UInt8]?, options: RequestOptions) -> Int {
+    track(Outcome.response) { completion in
+      client.perform(call, endpoint: endpoint, body: body, options: options, completion: completion).cancel
+    }
   }
 
   /// Starts a timer; returns its operation id.
   func sleep(_ seconds: Double) -> Int {
-    let id = start()
-    inFlight[id] = .timer(loop.schedule(after: seconds) { [unowned self] in finish(id, .timer) })
+    var timer: TimerID?
+    let id = begin { [loop] in if let timer { loop.cancel(timer) } }
+    timer = loop.schedule(after: seconds) { [unowned self] in complete(id, .done) }
     return id
   }
 
   /// Aborts an operation; it will not be reported.
   func cancel(_ id: Int) {
-    switch inFlight.removeValue(forKey: id) {
-    case .operation(let operation)?: operation.cancel()
-    case .timer(let timer)?: loop.cancel(timer)
-    case .custom(let cancel)?: cancel()
-    case nil: finished.removeAll { $0.id == id }
+    if let cancel = inFlight.removeValue(forKey: id) {
+      cancel()
+    } else {
+      finished.removeAll { $0.id == id }
     }
   }
 
@@ -91,18 +103,19 @@ final class Core {
   /// Runs the loop once (waiting at most `timeout` seconds, nil = until something happens) and
   /// returns what finished.
   func poll(timeout: Double?) -> [(id: Int, outcome: Outcome)] {
-    if finished.isEmpty && !falua_interrupted_bool {
+    if finished.isEmpty && !isInterrupted {
       loop.runOnce(timeout: inFlight.isEmpty ? 0 : timeout)
     }
     defer { finished.removeAll(keepingCapacity: true) }
     return finished
   }
 
+  /// Whether Ctrl-C was pressed and not yet handled.
+  var isInterrupted: Bool { falua_interrupted() != 0 }
+
   /// Clears a handled Ctrl-C so the next one interrupts again.
   func resetInterrupt() {
     falua_clear_interrupt()
     Interrupt.reset()
   }
-
-  private var falua_interrupted_bool: Bool { falua_interrupted() != 0 }
 }

@@ -3,71 +3,51 @@ import FalClient
 import LuaKit
 import Transport
 
-// The Lua half (`stdlib/fal/realtime.lua`) builds the URL and headers, fetches the token, and
-// drives these: open, then take messages with `realtime_next`, awaiting `realtime_wait` when none
-// is waiting. Connections are keyed by an integer the Lua connection object holds.
+// The Lua half (`stdlib/fal/realtime.lua`) fetches the token and drives these: open, then take
+// messages with `realtime_next`, awaiting `realtime_wait` when none is waiting. Connections are
+// keyed by an integer the Lua connection object holds. FalClient builds the URL's base and the
+// handshake's identity headers: the key never reaches Lua.
 extension CoreBindings {
   /// `realtime_target`, `realtime_token`, `realtime_open`, `realtime_next`, `realtime_wait`, `realtime_send`, `realtime_close`.
   static func registerRealtime(_ core: Core, _ lua: Lua) {
     // The msgpack codec table `{pack, unpack, bytes}` rides along as `fal.core.msgpack`.
     lua.push(cFunction: falua_open_msgpack)
     if (try? lua.call(arguments: 0, results: 1)) != nil { lua.rawSet(field: "msgpack", in: -2) }
-    var connections: [Int: RealtimeConnection] = [:]
-    var lastID = 0
-    func connection(_ lua: Lua) throws -> RealtimeConnection {
-      guard let id = lua.integer(at: 1), let connection = connections[id] else {
-        throw LuaError(message: "fal.core: realtime connection is closed")
-      }
-      return connection
-    }
+    let connections = core.realtimeConnections
     lua.register([
-      // (endpoint, path) -> URL without query (PROTOCOL §10: the path is always appended), alias
+      // (endpoint, path|nil) -> URL without query, alias
       "realtime_target": { lua in
         let endpoint = try EndpointID(parsing: try lua.checkString(1, "endpoint"))
-        var base = Substring(core.client.config.realtimeURL)
-        while base.hasSuffix("/") { base.removeLast() }
-        var path = lua.string(at: 2) ?? "/realtime"
-        if !path.hasPrefix("/") { path = "/" + path }
-        lua.push("\(base)/\(endpoint.fullPath)\(path)")
+        lua.push(core.client.realtimeURL(for: endpoint, path: try lua.optString(2, "path")))
         lua.push(endpoint.alias)
         return 2
       },
       // (endpoint, body) -> operation id of `POST {rest_url}/tokens/`
       "realtime_token": { lua in
         let endpoint = try EndpointID(parsing: try lua.checkString(1, "endpoint"))
-        lua.push(try core.request(.realtimeToken, endpoint: endpoint, body: lua.bytes(at: 2), options: RequestOptions()))
+        lua.push(core.request(.realtimeToken, endpoint: endpoint, body: try lua.optBytes(2, "body"), options: RequestOptions()))
         return 1
       },
-      // (url, headers, timeout, endpoint, with_key) -> connection id, operation id; `with_key` adds
-      // `Authorization: Key` (use_jwt = false), which the Lua side never sees.
+      // (url, headers, timeout, endpoint, with_key) -> connection id, operation id; `with_key`
+      // sends `Authorization: Key` (use_jwt = false)
       "realtime_open": { lua in
         let url = try lua.checkString(1, "url")
-        let config = core.client.config
-        var headers: HTTPHeaders = ["User-Agent": config.userAgent]
-        if lua.bool(at: 5) {
-          try Credentials.check(config, url: url)
-          if let key = config.key { headers.add(name: "Authorization", value: "Key \(key)") }
-        }
-        if lua.type(at: 2) == .table {
-          lua.forEachPair(in: 2) {
-            if let name = lua.string(at: -2), let value = lua.string(at: -1) { headers.replaceOrAdd(name: name, value: value) }
-          }
-        }
-        let connection = RealtimeConnection(core: core, endpoint: lua.string(at: 4) ?? "")
-        lastID += 1
-        connections[lastID] = connection
-        lua.push(lastID)
-        lua.push(connection.open(url: url, headers: headers, timeout: lua.number(at: 3) ?? 90))
+        let headers = try lua.optHeaders(2, "headers")
+        let timeout = try lua.optNumber(3, "timeout") ?? 90
+        let connection = RealtimeConnection(core: core, endpoint: try lua.optString(4, "endpoint") ?? "")
+        let withKey = try lua.optBool(5, "with_key") ?? false
+        lua.push(connections.insert(connection))
+        lua.push(connection.open(url: url, headers: headers, withKey: withKey, timeout: timeout))
         return 2
       },
       // (id) -> "text"|"binary", data | "closed", code, reason | "failed", message | nil
       "realtime_next": { lua in
-        switch try connection(lua).next() {
-        case .message(.text(let text))?:
+        switch try connections.get(lua.integer(at: 1)).next() {
+        case .element(.text(let text))?:
           lua.push("text")
           lua.push(text)
           return 2
-        case .message(.binary(let bytes))?:
+        case .element(.binary(let bytes))?:
           lua.push("binary")
           lua.push(bytes: bytes)
           return 2
@@ -86,24 +66,28 @@ extension CoreBindings {
       },
       // (id, timeout|nil, operation) -> operation id
       "realtime_wait": { lua in
-        let connection = try connection(lua)
-        lua.push(connection.wait(timeout: lua.number(at: 2), operation: lua.string(at: 3) ?? "recv"))
+        let connection = try connections.get(lua.integer(at: 1))
+        lua.push(
+          connection.wait(timeout: try lua.optNumber(2, "timeout"), operation: try lua.optString(3, "operation") ?? "recv"))
         return 1
       },
       // (id, "text"|"binary", data) -> true, or false once closed
       "realtime_send": { lua in
-        let connection = try connection(lua)
-        let data = lua.bytes(at: 3) ?? []
-        let message: WebSocketMessage =
-          lua.string(at: 2) == "text" ? .text(String(decoding: data, as: UTF8.self)) : .binary(data)
+        let connection = try connections.get(lua.integer(at: 1))
+        let frame = try lua.checkString(2, "frame")
+        let data = try lua.optBytes(3, "data") ?? []
+        let message: WebSocketMessage
+        switch frame {
+        case "text": message = .text(String(decoding: data, as: UTF8.self))
+        case "binary": message = .binary(data)
+        default: throw LuaError(message: "fal.core.realtime_send: frame must be \"text\" or \"binary\", got \(frame)")
+        }
         lua.push(connection.send(message))
         return 1
       },
       // (id): starts the close handshake and forgets the connection
       "realtime_close": { lua in
-        if let id = lua.integer(at: 1), let connection = connections.removeValue(forKey: id) {
-          connection.close()
-        }
+        connections.remove(lua.integer(at: 1))?.close()
         return 0
       },
     ])

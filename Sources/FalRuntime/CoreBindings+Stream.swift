@@ -1,6 +1,5 @@
 import FalClient
 import LuaKit
-import Transport
 
 // The Lua half (`stdlib/fal/stream.lua`) drives these: open, read the head, then take events with
 // `stream_next` and, when none is waiting, await `stream_wait`. Sessions are keyed by an integer
@@ -8,42 +7,25 @@ import Transport
 extension CoreBindings {
   /// `stream_open`, `stream_head`, `stream_next`, `stream_wait`, `stream_close`, `stream_stats`.
   static func registerStream(_ core: Core, _ lua: Lua) {
-    var sessions: [Int: StreamSession] = [:]
-    var lastID = 0
-    func session(_ lua: Lua) throws -> StreamSession {
-      guard let id = lua.integer(at: 1), let session = sessions[id] else {
-        throw LuaError(message: "fal.core: stream is closed")
-      }
-      return session
-    }
+    let sessions = core.streams
     lua.register([
       // (kind, endpoint, request_id, body, {path, headers, logs}) -> stream id
       "stream_open": { lua in
-        let kind = try lua.checkString(1, "kind")
-        let endpoint = try EndpointID(parsing: try lua.checkString(2, "endpoint"))
-        let options = try requestOptions(lua, 5)
-        let call: FalCall
-        switch kind {
-        case "stream": call = .stream(path: options.path)
-        case "status_stream":
-          guard let requestID = lua.string(at: 3) else {
-            throw LuaError(message: "fal.core.stream_open: request_id required")
+        let call = try CallArguments(lua, "fal.core.stream_open") { kind, requestID, path, logs in
+          switch kind {
+          case "stream": return .stream(path: path)
+          case "status_stream": return .statusStream(requestID: try requestID(), logs: logs)
+          default: return nil
           }
-          call = .statusStream(requestID: requestID, logs: options.logs)
-        default: throw LuaError(message: "fal.core.stream_open: unknown kind \(kind)")
         }
-        try Credentials.check(
-          core.client.config, url: core.client.url(for: call, endpoint: endpoint, options: options.request))
         let session = StreamSession(core: core)
-        session.start(call, endpoint: endpoint, body: lua.bytes(at: 4), options: options.request)
-        lastID += 1
-        sessions[lastID] = session
-        lua.push(lastID)
+        session.start(call.call, endpoint: call.endpoint, body: call.body, options: call.options, client: core.client)
+        lua.push(sessions.insert(session))
         return 1
       },
       // (id) -> true, request_id | false, error fields | nil while the reply has not begun
       "stream_head": { lua in
-        switch try session(lua).head() {
+        switch try sessions.get(lua.integer(at: 1)).head() {
         case .open(let requestID)?:
           lua.push(true)
           lua.push(requestID)
@@ -58,16 +40,16 @@ extension CoreBindings {
       },
       // (id) -> "event", type, data | "end" | "error", error fields | nil when nothing is waiting
       "stream_next": { lua in
-        switch try session(lua).next() {
-        case .event(let event)?:
+        switch try sessions.get(lua.integer(at: 1)).next() {
+        case .element(let event)?:
           lua.push("event")
           lua.push(event.type)
           lua.push(event.data)
           return 3
-        case .end?:
+        case .ended(nil)?:
           lua.push("end")
           return 1
-        case .failure(let error)?:
+        case .ended(let error?)?:
           lua.push("error")
           error.push(onto: lua)
           return 2
@@ -77,23 +59,21 @@ extension CoreBindings {
       },
       // (id, timeout|nil, endpoint, operation) -> operation id
       "stream_wait": { lua in
-        let session = try session(lua)
+        let session = try sessions.get(lua.integer(at: 1))
         lua.push(
           session.wait(
-            timeout: lua.number(at: 2), endpoint: lua.string(at: 3) ?? "", operation: lua.string(at: 4) ?? ""))
+            timeout: try lua.optNumber(2, "timeout"), endpoint: try lua.optString(3, "endpoint") ?? "",
+            operation: try lua.optString(4, "operation") ?? ""))
         return 1
       },
+      // (id): aborts the transfer and forgets the session
       "stream_close": { lua in
-        if let id = lua.integer(at: 1), let session = sessions.removeValue(forKey: id) { session.close() }
+        sessions.remove(lua.integer(at: 1))?.close()
         return 0
       },
-      // (id) -> {pauses, max_buffered}; or the number of open streams with no id
+      // (id) -> {pauses, max_buffered}
       "stream_stats": { lua in
-        guard lua.integer(at: 1) != nil else {
-          lua.push(sessions.count)
-          return 1
-        }
-        let session = try session(lua)
+        let session = try sessions.get(lua.integer(at: 1))
         lua.newTable(record: 2)
         lua.push(session.pauses)
         lua.rawSet(field: "pauses", in: -2)

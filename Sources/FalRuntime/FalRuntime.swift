@@ -4,11 +4,15 @@ import Foundation
 import LuaKit
 import Transport
 
+// Re-exported on purpose, and only this type: an embedding host configures the runtime with it
+// and needs nothing else of FalClient, so `import FalRuntime` is enough.
+@_exported import struct FalClient.FalConfig
+
 /// The falua runtime: a Lua state with `fal` loaded, its scheduler, and the libcurl loop it drives.
 /// Embed it to run workflows from Swift. Not thread-safe: use it from one thread.
 public final class FalRuntime {
   private let vm: LuaVM
-  private let core: Core
+  let core: Core
 
   /// The state's stack API, for hosts that add their own functions.
   public var lua: Lua { vm.lua }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FalClient
 import FalEmulator
 import FalRuntime
 import Foundation

@@ -115,19 +115,16 @@ import Transport
     #expect(headers["X-Fal-Request-Timeout"] == expected)
   }
 
-  @Test(arguments: [1.0, 0.5, 0, -3, .nan, .infinity])
-  func startTimeoutMustExceedOneSecond(value: Double) {
-    #expect {
-      try RequestOptions(startTimeout: value).validate()
-    } throws: { error in
-      (error as? FalError)?.kind == .usage
-        && (error as? FalError)?.message == "start_timeout must be greater than 1 second"
+  // The Ctrl-C handler cancels in-flight requests with `{timeout = 5}` (stdlib/fal/queue.lua): the
+  // client used to replace that with its 120 s default, so an unresponsive server held Ctrl-C.
+  @Test func followUpsHonourTheCallersTimeout() throws {
+    let endpoint = try EndpointID(parsing: "me/app")
+    for call in [
+      FalCall.cancel(requestID: "r"), .status(requestID: "r", logs: false), .result(requestID: "r"),
+    ] {
+      let request = client().request(for: call, endpoint: endpoint, body: nil, options: .init(timeout: 5))
+      #expect(request.timeout == 5 && request.connectTimeout == 30, "\(call)")
     }
-  }
-
-  @Test func validOptionsPass() throws {
-    try RequestOptions(startTimeout: 1.01).validate()
-    try RequestOptions().validate()
   }
 
   @Test func timeoutsPerCall() throws {

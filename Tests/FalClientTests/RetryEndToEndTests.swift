@@ -39,7 +39,7 @@ import Transport
     let error = try #require(failure(outcome))
     #expect(error.kind == .http && error.status == 503 && !error.retryable)
     #expect(error.errorType == "runner_disconnected" && error.requestID == "req-1")
-    #expect(error.description == "HTTP 503 from me/app: Runner disconnected (request req-1)")
+    #expect(error.body == Array(#"{"detail": "Runner disconnected"}"#.utf8))
   }
 
   @Test func serverErrorIsNotRetried() async throws {
@@ -63,7 +63,7 @@ import Transport
     }
     #expect(outcome.attempts == 1 && script.hits == 1)
     let error = try #require(failure(outcome))
-    #expect(error.kind == .timeout && error.timeoutType == "user" && error.errorType == "request_timeout")
+    #expect(error.kind == .timeout && error.timeoutType == "user")
   }
 
   @Test func givesUpAfterMaxAttempts() async throws {
@@ -71,7 +71,7 @@ import Transport
     let outcome = try await ScriptedServer.with(script) { port in try await performRun(port: port) }
     #expect(outcome.attempts == 10 && script.hits == 10)
     let error = try #require(failure(outcome))
-    #expect(error.status == 429 && error.retryable && error.message == "slow down")
+    #expect(error.status == 429 && error.retryable && error.body == Array(#"{"detail": "slow down"}"#.utf8))
   }
 
   @Test func clientTimeoutIsRetriedOnlyWithoutAStartTimeout() async throws {
@@ -99,13 +99,47 @@ import Transport
       error.kind == .network && error.retryable && error.operation == "run" && error.endpoint == "me/app")
   }
 
-  @Test func invalidOptionsFailBeforeAnyIO() async throws {
+  // The Ctrl-C handler cancels in-flight requests with `{timeout = 5}`: the client used to replace
+  // it with its 120 s default, so a server slow to answer the cancel held the interrupted program.
+  @Test func aCancelGivesUpAfterTheCallersTimeout() async throws {
     let script = Script([Reply(status: 200)])
     let outcome = try await ScriptedServer.with(script) { port in
-      try await performRun(port: port, options: RequestOptions(startTimeout: 1))
+      try await onLoopThread { () -> Outcome in
+        let loop = try EventLoop()
+        var config = FalConfig(key: "k")
+        config.queueURL = "http://127.0.0.1:\(port)"
+        let client = FalClient(config: config, loop: loop)
+        client.retryPolicy = RetryPolicy(maxAttempts: 1)
+        var result: Result<HTTPResponse, FalError>?
+        let start = EventLoop.now()
+        let operation = client.perform(
+          .cancel(requestID: "r1"), endpoint: try EndpointID(parsing: "me/slow"), body: nil,
+          options: RequestOptions(timeout: 0.3)
+        ) { result = $0 }
+        while result == nil { loop.runOnce(timeout: 1) }
+        return Outcome(result: result, attempts: operation.attempts, elapsed: EventLoop.now() - start)
+      }
     }
-    #expect(outcome.attempts == 0 && script.hits == 0)
-    #expect(failure(outcome)?.kind == .usage)
+    #expect(script.hits == 1)
+    #expect(failure(outcome)?.kind == .timeout)
+    #expect(outcome.elapsed < 2, "gave up after \(outcome.elapsed) s, not at the 0.3 s asked for")
+  }
+
+  @Test func missingCredentialsFailBeforeAnyIO() async throws {
+    let outcome = try await onLoopThread { () -> Outcome in
+      let loop = try EventLoop()
+      let client = FalClient(config: FalConfig(), loop: loop)  // the real platform, no key
+      var result: Result<HTTPResponse, FalError>?
+      let operation = client.perform(
+        .run(path: nil), endpoint: try EndpointID(parsing: "me/app"), body: nil, options: .init()
+      ) { result = $0 }
+      while result == nil { loop.runOnce(timeout: 1) }
+      return Outcome(result: result, attempts: operation.attempts, elapsed: 0)
+    }
+    #expect(outcome.attempts == 0)
+    let error = try #require(failure(outcome))
+    #expect(error.kind == .usage && error.message?.hasPrefix("no credentials: set FAL_KEY") == true)
+    #expect(error.operation == "run" && error.endpoint == "me/app")
   }
 
   @Test func keyNeverAppearsInErrors() async throws {
@@ -116,8 +150,9 @@ import Transport
     }
     let error = try #require(failure(outcome))
     #expect(error.status == 401)
-    #expect(error.message.contains("Invalid credentials"))
-    for text in [error.message, error.description, String(reflecting: error)] {
+    let body = String(decoding: error.body ?? [], as: UTF8.self)
+    #expect(body.contains("Invalid credentials: Key <redacted>"))
+    for text in [body, error.message ?? "", String(reflecting: error)] {
       #expect(!text.contains("topsecret") && !text.contains(key), "leaked in: \(text)")
     }
   }

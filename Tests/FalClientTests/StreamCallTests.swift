@@ -92,9 +92,9 @@ import Transport
       (try await Self.stream("invalid", port: port), try await Self.stream("busy", port: port))
     }
     #expect(invalid.error?.kind == .validation && invalid.error?.status == 422)
-    #expect(invalid.error?.message == "prompt: field required")
+    #expect(invalid.error?.body == Array(Self.replies["invalid"]!.2.utf8))
     #expect(busy.error?.kind == .http && busy.error?.status == 503)
-    #expect(busy.error?.message == "Runner disconnected")
+    #expect(busy.error?.body == Array(Self.replies["busy"]!.2.utf8))
     #expect(busy.error?.requestID == "req-busy")
   }
 

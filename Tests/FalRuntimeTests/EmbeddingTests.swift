@@ -1,4 +1,3 @@
-import FalClient
 import FalEmulator
 import FalRuntime
 import Testing
@@ -61,6 +60,11 @@ import Testing
     }
     #expect(text.contains("has_key = true"))
     #expect(!text.contains("very-secret"))
-    #expect(!String(describing: config).contains("very-secret"))
+    var dumped = ""
+    dump(config, to: &dumped)
+    for printed in [String(describing: config), String(reflecting: config), dumped] {
+      #expect(!printed.contains("very-secret") && printed.contains("<redacted>"), "\(printed)")
+    }
+    #expect(runtime.config.key == "very-secret")
   }
 }

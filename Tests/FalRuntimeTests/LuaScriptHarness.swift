@@ -1,7 +1,6 @@
-import FalClient
 import FalEmulator
-import FalRuntime
 import Foundation
+@testable import FalRuntime
 import LuaKit
 import Transport
 
@@ -49,6 +48,7 @@ enum LuaScriptHarness {
     config.cdnURL = emulator.cdnURL
     let runtime = try FalRuntime(config: config)
     install(emulator: emulator, in: runtime.lua)
+    try installTestPrimitives(in: runtime)
     try runtime.run(code: "package.path = '\(directory.path)/?.lua;' .. package.path", name: "=harness")
     try runtime.run(file: path)
   }
@@ -72,6 +72,27 @@ enum LuaScriptHarness {
     lua.push(emulator.runURL)
     lua.rawSet(field: "url", in: -2)
     lua.setGlobal("emulator")
+  }
+
+  // Test-only, so not in the shipped `fal.core`: `stream_stats()` without an id counts the open
+  // stream sessions, so scripts can check that every way out of a stream closed it.
+  private static func installTestPrimitives(in runtime: FalRuntime) throws {
+    let streams = runtime.core.streams
+    runtime.lua.push(function: { lua in
+      lua.push(streams.count)
+      return 1
+    })
+    runtime.lua.setGlobal("_open_streams")
+    try runtime.run(
+      code: """
+        local core, open_streams = require("fal.core"), _open_streams
+        _open_streams = nil
+        local stats = core.stream_stats
+        core.stream_stats = function(id)
+          if id == nil then return open_streams() end
+          return stats(id)
+        end
+        """, name: "=harness")
   }
 
   /// A blocking request on a private loop: the emulator serves it on its own threads.

@@ -1,6 +1,9 @@
 -- Structured errors (DESIGN.md §5): a table with `kind`, `message` and the HTTP facts, printed by
 -- `tostring` as one line naming the operation, e.g.
 -- `fal.subscribe: HTTP 422 from fal-ai/flux/schnell: prompt: field required (request abc-123)`.
+-- This file is the one home of an error reply's reading and of the rendering: Swift reports the
+-- kind (from status and headers) and the raw body (key scrubbed); `from_core` decodes the body
+-- once into `detail`, `field_errors`, `error_type` and, when Swift gave none, the `message`.
 local M = {}
 
 local Error = {}
@@ -35,24 +38,72 @@ function M.interrupted()
   return M.new({ kind = "interrupted", message = "interrupted" })
 end
 
--- Fills `detail` and `field_errors` from the raw body of an HTTP error reply.
-local function decode_detail(e, decode)
-  if type(e.body) ~= "string" or e.body == "" then return end
-  local ok, body = pcall(decode, e.body)
-  if not ok or type(body) ~= "table" then return end
-  e.detail = body.detail
-  if e.error_type == nil and type(body.error_type) == "string" then e.error_type = body.error_type end
-  if type(body.detail) == "table" then
-    e.field_errors = body.detail
-  elseif e.kind == "validation" and type(body.detail) == "string" then
-    e.field_errors = { { loc = { "body" }, msg = body.detail, type = "value_error" } }
+-- One validation item as "<field>: <msg>": the last `loc` element names the field.
+local function field_error(item)
+  if type(item) ~= "table" then return tostring(item) end
+  local message = type(item.msg) == "string" and item.msg or type(item.type) == "string" and item.type or "invalid"
+  local loc = item.loc
+  local field = type(loc) == "table" and loc[#loc] or nil
+  if field == nil then return message end
+  return tostring(field) .. ": " .. message
+end
+
+-- The body as text without surrounding whitespace, at most 200 characters (bytes if not UTF-8).
+local function body_text(body)
+  local first = body:find("%S")
+  if not first then return "" end
+  local last = #body
+  while body:find("^%s", last) do last = last - 1 end
+  local text = body:sub(first, last)
+  local ok, length = pcall(utf8.len, text)
+  if ok and length then
+    if length <= 200 then return text end
+    return text:sub(1, utf8.offset(text, 201) - 1)
   end
+  return text:sub(1, 200)
+end
+
+-- The message of an HTTP error reply: `detail` when a string; a 422 list as "<field>: <msg>; …";
+-- else the body's `message`; else the body's start; else "HTTP <status>".
+local function reply_message(e, body)
+  if type(body) == "table" then
+    local detail = body.detail
+    if type(detail) == "string" then return detail end
+    if type(detail) == "table" and #detail > 0 then
+      local parts = {}
+      for i, item in ipairs(detail) do parts[i] = field_error(item) end
+      return table.concat(parts, "; ")
+    end
+    if type(body.message) == "string" then return body.message end
+  end
+  local text = body_text(e.body)
+  if text ~= "" then return text end
+  return e.status and ("HTTP %d"):format(e.status) or "error"
+end
+
+-- Fills `detail`, `field_errors`, the body's `error_type` and (when missing) `message` from the
+-- raw body of an HTTP error reply.
+local function read_body(e, decode)
+  if type(e.body) ~= "string" or not e.status then return end
+  local ok, body = pcall(decode, e.body)
+  if not ok or type(body) ~= "table" then body = nil end
+  if body then
+    e.detail = body.detail
+    -- The body's error_type wins over the header's, as in the Python client.
+    if type(body.error_type) == "string" then e.error_type = body.error_type end
+    if type(body.detail) == "table" then
+      e.field_errors = body.detail
+    elseif e.kind == "validation" and type(body.detail) == "string" then
+      e.field_errors = { { loc = { "body" }, msg = body.detail, type = "value_error" } }
+    end
+  end
+  if e.message == nil then e.message = reply_message(e, body) end
 end
 
 --- Turns the error fields a `core` operation reported into an error object for `operation`.
 function M.from_core(fields, operation, decode)
   fields.operation = operation
-  decode_detail(fields, decode)
+  read_body(fields, decode)
   return M.new(fields)
 end
 

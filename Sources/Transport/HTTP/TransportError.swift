@@ -1,21 +1,27 @@
 /// A transfer that produced no HTTP response: curl's code, its kind, and curl's own explanation.
 public struct TransportError: Error, Sendable, CustomStringConvertible {
+  // A struct with static members rather than an enum (async-http-client's way), so a kind can be
+  // added without breaking code that switches over the kinds.
   /// Broad cause, enough to decide about retries.
-  public enum Kind: String, Sendable {
+  public struct Kind: Hashable, Sendable, CustomStringConvertible {
+    /// The kind's name, as in `description` of the error.
+    public let description: String
+    private init(_ name: String) { description = name }
+
     /// The request's timeout (or connect timeout) expired.
-    case timeout
+    public static let timeout = Kind("timeout")
     /// TCP connection refused or unreachable.
-    case connect
+    public static let connect = Kind("connect")
     /// The host name did not resolve.
-    case resolve
+    public static let resolve = Kind("resolve")
     /// Writing the request failed.
-    case send
+    public static let send = Kind("send")
     /// Reading the response failed or it was malformed or cut short.
-    case receive
+    public static let receive = Kind("receive")
     /// TLS handshake or certificate verification failed.
-    case tls
+    public static let tls = Kind("tls")
     /// Anything else (bad URL, unsupported protocol, out of memory...).
-    case other
+    public static let other = Kind("other")
   }
 
   /// Broad cause.
@@ -33,5 +39,5 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
   }
 
   /// "timeout: Operation timed out after 200 milliseconds with 0 bytes received".
-  public var description: String { "\(kind.rawValue): \(message)" }
+  public var description: String { "\(kind): \(message)" }
 }

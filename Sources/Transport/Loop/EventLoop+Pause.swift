@@ -20,13 +20,7 @@ extension EventLoop {
     isPerforming = true
     curl_easy_pause(transfer.easy, Int32(CURLPAUSE_RECV_CONT | CURLPAUSE_SEND_CONT))
     isPerforming = wasPerforming
-    guard !wasPerforming else { return }
-    let toDiscard = discardAfterPerform
-    let toAdd = addAfterPerform
-    discardAfterPerform = []
-    addAfterPerform = []
-    toDiscard.forEach(discard)
-    toAdd.filter { !$0.isCancelled }.forEach(add)
+    if !wasPerforming { applyDeferred() }
   }
 
   /// Whether a transfer is paused (false once it ended).

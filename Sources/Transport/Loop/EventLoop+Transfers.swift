@@ -59,10 +59,15 @@ extension EventLoop {
     isPerforming = true
     curl_multi_perform(multi, &running)
     isPerforming = false
-    let toAdd = addAfterPerform
+    applyDeferred()
+  }
+
+  /// Applies the multi-handle changes callbacks asked for while curl was running them.
+  func applyDeferred() {
     let toDiscard = discardAfterPerform
-    addAfterPerform = []
+    let toAdd = addAfterPerform
     discardAfterPerform = []
+    addAfterPerform = []
     toDiscard.forEach(discard)
     toAdd.filter { !$0.isCancelled }.forEach(add)
   }

@@ -31,7 +31,8 @@ final class Script: Sendable {
 }
 
 /// A Hummingbird 2 server on 127.0.0.1 playing fal: `POST /me/app` answers from the script,
-/// `POST /me/slow` answers after `ms` ms, `POST /me/echo-key` refuses the key and quotes it back.
+/// `POST /me/slow` answers after `ms` ms, `POST /me/echo-key` refuses the key and quotes it back,
+/// `PUT /me/slow/requests/{id}/cancel` answers after 3 s.
 enum ScriptedServer {
   static func with<T: Sendable>(_ script: Script, _ body: @Sendable (Int) async throws -> T) async throws -> T
   {
@@ -53,6 +54,11 @@ enum ScriptedServer {
       _ = script.next()
       let ms = request.uri.queryParameters["ms"].flatMap { Int($0) } ?? 2000
       try await Task.sleep(for: .milliseconds(ms))
+      return "{}"
+    }
+    router.put("/me/slow/requests/:id/cancel") { _, _ in
+      _ = script.next()
+      try await Task.sleep(for: .seconds(3))
       return "{}"
     }
     router.post("/me/echo-key") { request, _ in

@@ -1,4 +1,3 @@
-import FalClient
 import Foundation
 import Transport
 
@@ -58,12 +57,12 @@ final class DownloadSink {
     switch result {
     case .failure(let error):
       removeFile()
-      return .failure(FalError.storage(.failure(error), endpoint: url, operation: "fal.download"))
+      return .failure(FalError(.failure(error), retryable: false, endpoint: url, operation: "fal.download"))
     case .success(let response) where !(200..<300).contains(response.status):
       removeFile()
       var reply = response
       reply.body = memory
-      return .failure(FalError.storage(.success(reply), endpoint: url, operation: "fal.download"))
+      return .failure(FalError(.success(reply), retryable: false, endpoint: url, operation: "fal.download"))
     case .success:
       report(done: true)
       return .success(file == nil ? memory : nil)

@@ -1,0 +1,43 @@
+import Transport
+
+/// A finished download: bytes received, the body when it was kept in memory, the Content-Type.
+public struct FalDownload: Sendable {
+  /// Body bytes received.
+  public var size: Int
+  /// The body, when no file was given; nil when it went to the file.
+  public var body: [UInt8]?
+  /// The reply's Content-Type.
+  public var contentType: String?
+}
+
+extension FalClient {
+  // A download is a plain GET of any URL (a result's file), following redirects, without the key:
+  // the URL may name any host. Not retried: a file may be large and partly written.
+  /// Fetches `url` into the file at `path` (streamed, removed on failure) or into memory when nil;
+  /// `progress` draws a progress line on a terminal's stderr. `completion` runs in a later loop
+  /// turn. Returns a function that cancels (and removes the partial file).
+  public func download(
+    _ url: String, to path: String?, progress: Bool, completion: @escaping (Result<FalDownload, FalError>) -> Void
+  ) throws(FalError) -> () -> Void {
+    let sink: DownloadSink
+    do {
+      sink = try DownloadSink(url: url, path: path, progress: progress)
+    } catch {
+      throw FalError.usage("fal.download: cannot write \(path ?? "")")
+    }
+    var request = HTTPRequest(url: url, connectTimeout: 30)
+    request.followRedirects = true
+    request.headers.add(name: "User-Agent", value: config.userAgent)
+    let transfer = loop.send(
+      request, onHead: { status, headers in sink.head(status: status, headers: headers) },
+      onChunk: { sink.write($0) },
+      completion: { result in
+        completion(
+          sink.finish(result).map { FalDownload(size: sink.received, body: $0, contentType: sink.contentType) })
+      })
+    return { [loop] in
+      loop.cancel(transfer)
+      sink.abandon()
+    }
+  }
+}
