@@ -1,4 +1,4 @@
-import CFalua
+import CPNG
 import Foundation
 import LuaKit
 

@@ -1,4 +1,5 @@
 import CFalua
+import CPNG
 import Foundation
 import LuaKit
 

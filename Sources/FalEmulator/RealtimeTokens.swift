@@ -1,4 +1,4 @@
-import CFalua
+import CCrypto
 import Foundation
 
 // JWTs (`EdDSA`) signed with a key made per emulator: the payload names the allowed app aliases

@@ -1,4 +1,4 @@
-import CFalua
+import CCrypto
 import Foundation
 
 /// An Ed25519 key pair generated at start; signs webhook deliveries (PROTOCOL §13) and is

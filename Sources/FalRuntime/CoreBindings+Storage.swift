@@ -1,3 +1,4 @@
+import CCrypto
 import CFalua
 import FalClient
 import Foundation
