@@ -85,11 +85,7 @@ static FALUA_NORETURN void decode_error(decoder *d, const unsigned char *at, con
   lua_pushfstring(L, "invalid JSON at line %d column %d: ", line, column);
   va_list args;
   va_start(args, fmt);
-  lua_pushvfstring(L, fmt, args);
-  va_end(args);
-  lua_concat(L, 2);
-  lua_error(L);
-  __builtin_unreachable();
+  falua_raise_after(L, fmt, args);
 }
 
 // The error for a byte where something else was expected.
@@ -329,58 +325,58 @@ static void decode_literal(decoder *d, const char *word, size_t n) {
 
 static void decode_value(decoder *d);
 
-static void enter(decoder *d) {
+// Opens the array or object whose bracket is at d->p: pushes an empty table with the marker at stack
+// index `marker`. Returns 0 when it closes at once (`close` right after the bracket).
+static inline int open_container(decoder *d, int marker, unsigned char close) {
   const char *problem = falua_nesting_problem(d->L, ++d->depth);
   if (problem) decode_error(d, d->p, "%s", problem);
+  d->p++;
+  lua_createtable(d->L, 0, 0);
+  lua_pushvalue(d->L, marker);
+  lua_setmetatable(d->L, -2);
+  skip_whitespace(d);
+  if (d->p < d->end && *d->p == close) {
+    d->p++;
+    d->depth--;
+    return 0;
+  }
+  return 1;
+}
+
+// After an element: returns 1 at a comma (another element follows), 0 at `close` (the container
+// ends), and raises at anything else.
+static inline int next_element(decoder *d, unsigned char close) {
+  skip_whitespace(d);
+  if (d->p < d->end && *d->p == ',') {
+    d->p++;
+    return 1;
+  }
+  if (d->p < d->end && *d->p == close) {
+    d->p++;
+    d->depth--;
+    return 0;
+  }
+  unexpected(d, d->p);
 }
 
 static void decode_array(decoder *d) {
   lua_State *L = d->L;
-  enter(d);
-  d->p++;
-  lua_createtable(L, 0, 0);
-  lua_pushvalue(L, d->markers);
-  lua_setmetatable(L, -2);
-  skip_whitespace(d);
-  if (d->p < d->end && *d->p == ']') {
-    d->p++;
-    d->depth--;
-    return;
-  }
-  for (lua_Integer n = 1;; n++) {
+  if (!open_container(d, d->markers, ']')) return;
+  lua_Integer n = 0;
+  do {
     decode_value(d);
     if (lua_isnil(L, -1)) {  // null keeps its position in arrays
       lua_pop(L, 1);
       falua_push_null(L);
     }
-    lua_rawseti(L, -2, n);
-    skip_whitespace(d);
-    if (d->p < d->end && *d->p == ',') {
-      d->p++;
-    } else if (d->p < d->end && *d->p == ']') {
-      d->p++;
-      break;
-    } else {
-      unexpected(d, d->p);
-    }
-  }
-  d->depth--;
+    lua_rawseti(L, -2, ++n);
+  } while (next_element(d, ']'));
 }
 
 static void decode_object(decoder *d) {
   lua_State *L = d->L;
-  enter(d);
-  d->p++;
-  lua_createtable(L, 0, 0);
-  lua_pushvalue(L, d->markers + 1);
-  lua_setmetatable(L, -2);
-  skip_whitespace(d);
-  if (d->p < d->end && *d->p == '}') {
-    d->p++;
-    d->depth--;
-    return;
-  }
-  for (;;) {
+  if (!open_container(d, d->markers + 1, '}')) return;
+  do {
     skip_whitespace(d);
     if (d->p >= d->end || *d->p != '"') unexpected(d, d->p);
     decode_string(d);
@@ -391,17 +387,7 @@ static void decode_object(decoder *d) {
     // A null member is nil here unless keep_null: setting it removes the key, which also makes a
     // later duplicate `"k": null` win over an earlier value, as the last duplicate does otherwise.
     lua_rawset(L, -3);
-    skip_whitespace(d);
-    if (d->p < d->end && *d->p == ',') {
-      d->p++;
-    } else if (d->p < d->end && *d->p == '}') {
-      d->p++;
-      break;
-    } else {
-      unexpected(d, d->p);
-    }
-  }
-  d->depth--;
+  } while (next_element(d, '}'));
 }
 
 // Pushes the value at d->p (after whitespace). null pushes nil, or the sentinel with keep_null.
@@ -729,39 +715,14 @@ static void encode_value(encoder *e, int depth) {
 }
 
 int falua_json_encode(lua_State *L) {
-  luaL_checkany(L, 1);
-  const char *name = "value";
+  encoder e = {0};
   lua_Integer indent = -1;
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, 2)) {
-      const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-      if (key != NULL && strcmp(key, "name") == 0) {
-        if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, 2, "option 'name' must be a string");
-      } else if (key != NULL && strcmp(key, "indent") == 0) {
-        int ok;
-        indent = lua_tointegerx(L, -1, &ok);  // integral floats too, as luaL_checkinteger does
-        if (!ok || lua_type(L, -1) != LUA_TNUMBER || indent < 0 || indent > MAX_INDENT)
-          luaL_argerror(L, 2, "option 'indent' must be an integer from 0 to 32");
-      } else {
-        luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key ? key : luaL_typename(L, -2)));
-      }
-      lua_pop(L, 1);
-    }
-  }
-  lua_settop(L, 2);
-  if (lua_istable(L, 2)) {
-    lua_pushliteral(L, "name");
-    if (lua_rawget(L, 2) == LUA_TSTRING) name = lua_tostring(L, 3);
-  }
-  lua_settop(L, 3);  // 3: the name, kept on the stack while `name` points into it
-  falua_push_markers(L);  // 4, 5
+  falua_encoder_open(L, &e.base, &indent, MAX_INDENT);  // 3: name, 4 and 5: markers
   falua_buffer *buffers = falua_push_buffers(L, 3);  // 6
-  encoder e = {
-      .base = {.L = L, .out = &buffers[0], .frames = &buffers[1], .keys = &buffers[2], .name = name, .markers = 4},
-      .indent = (int)indent,
-  };
+  e.base.out = &buffers[0];
+  e.base.frames = &buffers[1];
+  e.base.keys = &buffers[2];
+  e.indent = (int)indent;
   falua_encoder_start(&e.base);
   lua_pushvalue(L, 1);
   encode_value(&e, 0);

@@ -177,32 +177,12 @@ static void pack_value(encoder *e, int depth) {
 }
 
 int falua_msgpack_pack(lua_State *L) {
-  luaL_checkany(L, 1);
-  const char *name = "value";
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, 2)) {
-      const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-      if (key == NULL || strcmp(key, "name") != 0)
-        luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key ? key : luaL_typename(L, -2)));
-      if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, 2, "option 'name' must be a string");
-      lua_pop(L, 1);
-    }
-  }
-  lua_settop(L, 2);
-  if (lua_istable(L, 2)) {
-    lua_pushliteral(L, "name");
-    if (lua_rawget(L, 2) == LUA_TSTRING) name = lua_tostring(L, 3);
-  }
-  lua_settop(L, 3);       // 3: the name, kept while `name` points into it
-  falua_push_markers(L);  // 4, 5
+  encoder e = {.base = {.any_object_keys = 1}, .bytes = 6};
+  falua_encoder_open(L, &e.base, NULL, 0);  // 3: name, 4 and 5: markers
   push_bytes_marker(L);   // 6
   falua_buffer *buffers = falua_push_buffers(L, 2);  // 7
-  encoder e = {
-      .base = {.L = L, .out = &buffers[0], .frames = &buffers[1], .name = name, .markers = 4, .any_object_keys = 1},
-      .bytes = 6,
-  };
+  e.base.out = &buffers[0];
+  e.base.frames = &buffers[1];
   falua_encoder_start(&e.base);
   lua_pushvalue(L, 1);
   pack_value(&e, 0);
@@ -224,11 +204,7 @@ static FALUA_NORETURN void unpack_error(decoder *d, const char *at, const char *
   lua_pushfstring(L, "invalid msgpack at byte %d: ", (int)(at - d->start) + 1);
   va_list args;
   va_start(args, fmt);
-  lua_pushvfstring(L, fmt, args);
-  va_end(args);
-  lua_concat(L, 2);
-  lua_error(L);
-  __builtin_unreachable();
+  falua_raise_after(L, fmt, args);
 }
 
 static void unpack_value(decoder *d, const char **p);

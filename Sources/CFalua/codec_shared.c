@@ -216,6 +216,39 @@ void falua_encode_error(falua_encoder *e, int depth, const char *fmt, ...) {
   __builtin_unreachable();
 }
 
+void falua_encoder_open(lua_State *L, falua_encoder *e, lua_Integer *indent, int max_indent) {
+  luaL_checkany(L, 1);
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+      const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+      if (key != NULL && strcmp(key, "name") == 0) {
+        if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, 2, "option 'name' must be a string");
+      } else if (key != NULL && indent != NULL && strcmp(key, "indent") == 0) {
+        int ok;
+        lua_Integer n = lua_tointegerx(L, -1, &ok);  // integral floats too, as luaL_checkinteger does
+        if (!ok || lua_type(L, -1) != LUA_TNUMBER || n < 0 || n > max_indent)
+          luaL_argerror(L, 2, lua_pushfstring(L, "option 'indent' must be an integer from 0 to %d", max_indent));
+        *indent = n;
+      } else {
+        luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key ? key : luaL_typename(L, -2)));
+      }
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, 2);
+  e->L = L;
+  e->name = "value";
+  if (lua_istable(L, 2)) {
+    lua_pushliteral(L, "name");
+    if (lua_rawget(L, 2) == LUA_TSTRING) e->name = lua_tostring(L, 3);
+  }
+  lua_settop(L, 3);  // 3: the name, kept on the stack while e->name points into it
+  falua_push_markers(L);  // 4, 5
+  e->markers = 4;
+}
+
 int falua_compare_keys(const void *a, const void *b) {
   const falua_key *x = (const falua_key *)a, *y = (const falua_key *)b;
   int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
@@ -325,4 +358,13 @@ falua_table_shape falua_classify_table(falua_encoder *e, int depth) {
   shape.is_array = 1;
   shape.count = ints;
   return shape;
+}
+
+// MARK: - decoder
+
+void falua_raise_after(lua_State *L, const char *fmt, va_list args) {
+  lua_pushvfstring(L, fmt, args);
+  lua_concat(L, 2);
+  lua_error(L);
+  __builtin_unreachable();
 }

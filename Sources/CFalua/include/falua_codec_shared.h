@@ -125,6 +125,13 @@ static inline void falua_reserve_frame(falua_encoder *e, int depth) {
   }
 }
 
+/// Starts an encode call `f(value [, opts])`. Checks the options table at index 2: `name` (a string,
+/// the root of error paths; default "value") and, when `indent` is not NULL, `indent` (an integer
+/// from 0 to `max_indent`, written to *indent when given); any other option raises. Leaves the name
+/// at index 3 and the markers at 4 and 5, and sets e->L, e->name and e->markers. The caller then
+/// pushes its own values and buffers and calls falua_encoder_start.
+void falua_encoder_open(lua_State *L, falua_encoder *e, lua_Integer *indent, int max_indent);
+
 /// Sets up the root frame; call once before encoding the root value.
 static inline void falua_encoder_start(falua_encoder *e) {
   falua_reserve_frame(e, 0);
@@ -156,6 +163,9 @@ int falua_compare_keys(const void *a, const void *b);
 void falua_add_quoted(luaL_Buffer *b, const char *s, size_t n);
 
 // MARK: - decoder
+
+/// Raises the string on the stack top (where the input went wrong) followed by the reason.
+FALUA_NORETURN void falua_raise_after(lua_State *L, const char *fmt, va_list args);
 
 /// Why the decoder cannot open one more array or object at nesting `depth` (after counting it), or
 /// NULL when it can.
