@@ -1,4 +1,3 @@
-import CFalua
 import Foundation
 import LuaKit
 

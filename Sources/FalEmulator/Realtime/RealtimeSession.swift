@@ -22,7 +22,7 @@ final class RealtimeSession: @unchecked Sendable {
     case failure(String)
   }
 
-  /// Frames are sent whole: a realtime app's images stay smaller than a queued app's.
+  /// `ctx.png`'s largest side for realtime apps (queued apps have `AppContext.maxImageSide`).
   private static let maxImageSide = 2048
   /// Inputs kept when `max_buffering` is not given.
   static let defaultBuffering = 1024
