@@ -3,7 +3,8 @@ import PackageDescription
 
 // Debian's C libraries are linked by small C targets, one per concern, so that each Swift module
 // depends only on the C it uses: CFalua (Lua, msgpuck: the Lua bridge and the codecs), CTransport
-// (libcurl, wslay), CCrypto (libcrypto: SHA-256, Ed25519) and CPNG (zlib: the emulator's images).
+// (libcurl, wslay, and libcrypto for the WebSocket handshake), CCrypto (libcrypto: SHA-256, Ed25519)
+// and CPNG (zlib: the emulator's images).
 let package = Package(
   name: "falua",
   products: [

@@ -151,7 +151,9 @@ void falua_buffer_grow(lua_State *L, falua_buffer *b, size_t n) {
 
 static const char quoted_hex[] = "0123456789abcdef";
 
-void falua_add_quoted(luaL_Buffer *b, const char *s, size_t n) {
+// Adds `s` as the body of a quoted string: quotes, backslashes, control characters and invalid
+// UTF-8 bytes are escaped, so any key prints on one line.
+static void add_quoted(luaL_Buffer *b, const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s, *end = p + n;
   while (p < end) {
     unsigned char c = *p;
@@ -201,7 +203,7 @@ void falua_encode_error(falua_encoder *e, int depth, const char *fmt, ...) {
       luaL_addlstring(&b, f->key, f->key_len);
     } else {
       luaL_addstring(&b, "[\"");
-      falua_add_quoted(&b, f->key, f->key_len);
+      add_quoted(&b, f->key, f->key_len);
       luaL_addstring(&b, "\"]");
     }
   }
@@ -265,7 +267,7 @@ static const char *key_repr(lua_State *L, int idx) {
       luaL_Buffer b;
       luaL_buffinit(L, &b);
       luaL_addchar(&b, '"');
-      falua_add_quoted(&b, s, n);
+      add_quoted(&b, s, n);
       luaL_addchar(&b, '"');
       luaL_pushresult(&b);
       return lua_tostring(L, -1);

@@ -83,7 +83,6 @@ static inline char *falua_buffer_reserve(lua_State *L, falua_buffer *b, size_t n
   return b->data + b->len;
 }
 
-
 // MARK: - encoder skeleton
 
 /// One step of the path from the root to the value being encoded: the table there (ancestors are
@@ -157,10 +156,6 @@ falua_table_shape falua_classify_table(falua_encoder *e, int depth);
 
 /// Bytewise order of keys, for sorting object members (qsort's comparator over falua_key).
 int falua_compare_keys(const void *a, const void *b);
-
-/// Adds `s` as the body of a quoted string: quotes, backslashes, control characters and invalid
-/// UTF-8 bytes are escaped, so any key prints on one line.
-void falua_add_quoted(luaL_Buffer *b, const char *s, size_t n);
 
 // MARK: - decoder
 
