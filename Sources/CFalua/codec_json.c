@@ -628,9 +628,7 @@ static void encode_array(encoder *e, int t, int depth, lua_Integer count) {
   for (lua_Integer i = 1; i <= count; i++) {
     if (i > 1) put_char(e, ',');
     if (e->indent >= 0) put_newline(e, depth + 1);
-    falua_path_frame *f = falua_frame_at(&e->base, depth + 1);
-    f->key = NULL;
-    f->index = i;
+    falua_frame_index(&e->base, depth + 1, i);
     lua_rawgeti(L, t, i);
     encode_value(e, depth + 1);
     lua_pop(L, 1);
@@ -650,9 +648,7 @@ static void encode_object(encoder *e, int t, int depth, size_t first) {
     falua_key k = ((falua_key *)e->base.keys->data)[first + i];  // a copy: nested objects may move the stack
     if (i > 0) put_char(e, ',');
     if (e->indent >= 0) put_newline(e, depth + 1);
-    falua_path_frame *f = falua_frame_at(&e->base, depth + 1);
-    f->key = k.key;
-    f->key_len = k.len;
+    falua_frame_key(&e->base, depth + 1, k.key, k.len);
     encode_string(e, k.key, k.len, depth + 1, 1);
     put_char(e, ':');
     if (e->indent >= 0) put_char(e, ' ');

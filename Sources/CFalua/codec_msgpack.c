@@ -83,9 +83,7 @@ static void pack_array(encoder *e, int t, int depth, lua_Integer count) {
   advance(e, mp_encode_array(reserve(e, MAX_HEADER), (uint32_t)count));
   falua_reserve_frame(&e->base, depth + 1);
   for (lua_Integer i = 1; i <= count; i++) {
-    falua_path_frame *f = falua_frame_at(&e->base, depth + 1);
-    f->key = NULL;
-    f->index = i;
+    falua_frame_index(&e->base, depth + 1, i);
     lua_rawgeti(L, t, i);
     pack_child(e, depth);
   }
@@ -98,25 +96,20 @@ static void pack_map(encoder *e, int t, int depth, lua_Integer count) {
   falua_reserve_frame(&e->base, depth + 1);
   lua_pushnil(L);
   while (lua_next(L, t)) {
-    falua_path_frame *f = falua_frame_at(&e->base, depth + 1);
-    f->table = NULL;
     switch (lua_type(L, -2)) {
       case LUA_TSTRING: {
         size_t n;
         const char *s = lua_tolstring(L, -2, &n);
-        f->key = s;
-        f->key_len = n;
+        falua_frame_key(&e->base, depth + 1, s, n);
         put_string(e, s, n, depth + 1, 0);
         break;
       }
       case LUA_TNUMBER:
-        f->key = NULL;
-        f->index = lua_isinteger(L, -2) ? lua_tointeger(L, -2) : 0;
+        falua_frame_index(&e->base, depth + 1, lua_isinteger(L, -2) ? lua_tointeger(L, -2) : 0);
         put_number(e, -2, depth + 1);
         break;
-      default:  // boolean: the only other key type `classify` lets through
-        f->key = NULL;
-        f->index = 0;
+      default:  // boolean: the only other key type falua_classify_table lets through
+        falua_frame_index(&e->base, depth + 1, 0);
         advance(e, mp_encode_bool(reserve(e, 1), lua_toboolean(L, -2)));
     }
     pack_child(e, depth);

@@ -124,6 +124,20 @@ static inline void falua_reserve_frame(falua_encoder *e, int depth) {
   }
 }
 
+/// Names the element at `depth` by its 1-based index, for error paths (0: a key that is no index).
+static inline void falua_frame_index(falua_encoder *e, int depth, lua_Integer index) {
+  falua_path_frame *f = falua_frame_at(e, depth);
+  f->key = NULL;
+  f->index = index;
+}
+
+/// Names the element at `depth` by its string key, for error paths.
+static inline void falua_frame_key(falua_encoder *e, int depth, const char *key, size_t len) {
+  falua_path_frame *f = falua_frame_at(e, depth);
+  f->key = key;
+  f->key_len = len;
+}
+
 /// Starts an encode call `f(value [, opts])`. Checks the options table at index 2: `name` (a string,
 /// the root of error paths; default "value") and, when `indent` is not NULL, `indent` (an integer
 /// from 0 to `max_indent`, written to *indent when given); any other option raises. Leaves the name
