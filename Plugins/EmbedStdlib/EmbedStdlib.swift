@@ -2,21 +2,24 @@ import Foundation
 import PackagePlugin
 
 /// Embeds the Lua files of `stdlib/` into the target at build time, so an installed binary needs no
-/// files beside it: FalRuntime gets `stdlib/fal`, FalEmulator gets `stdlib/apps`.
+/// files beside it: FalRuntime gets `stdlib/fal`; FalEmulator gets `stdlib/apps` (the built-in
+/// apps) and `stdlib/emulator` (the Lua halves of its app runner and realtime session).
 @main
 struct EmbedStdlib: BuildToolPlugin {
   func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
-    let folder = target.name == "FalEmulator" ? "apps" : "fal"
-    let directory = context.package.directoryURL.appending(path: "stdlib").appending(path: folder)
-    let files = try FileManager.default.contentsOfDirectory(
-      at: directory, includingPropertiesForKeys: nil
-    ).filter { $0.pathExtension == "lua" }.sorted { $0.path < $1.path }
+    let folders = target.name == "FalEmulator" ? ["apps", "emulator"] : ["fal"]
+    let stdlib = context.package.directoryURL.appending(path: "stdlib")
+    let files = try folders.flatMap { folder in
+      try FileManager.default.contentsOfDirectory(
+        at: stdlib.appending(path: folder), includingPropertiesForKeys: nil
+      ).filter { $0.pathExtension == "lua" }
+    }.sorted { $0.path < $1.path }
     let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedLua.swift")
     return [
       .buildCommand(
-        displayName: "Embedding stdlib/\(folder)",
+        displayName: "Embedding \(folders.map { "stdlib/\($0)" }.joined(separator: ", "))",
         executable: try context.tool(named: "EmbedTool").url,
-        arguments: [output.path, folder] + files.map(\.path),
+        arguments: [output.path] + files.map(\.path),
         inputFiles: files,
         outputFiles: [output]
       )

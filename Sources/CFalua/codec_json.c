@@ -10,7 +10,7 @@
 // - every error names where it happened: a path like `input.images[2].url` when encoding, a line
 //   and column when decoding.
 // Errors are raised with lua_error: these functions are called by Lua directly, never from Swift.
-#include "falua_codec.h"
+#include "falua_json.h"
 
 #include <lua5.4/lauxlib.h>
 #include <math.h>
@@ -20,12 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "falua_codec_shared.h"
-
-// lua_error does not return; say so, since lua.h does not.
-#define NORETURN __attribute__((noreturn))
-
-#define MAX_DEPTH 1000
 #define MAX_INDENT 32
 
 // MARK: - Byte classes
@@ -76,7 +70,7 @@ typedef struct {
 
 // Raises "invalid JSON at line L column C: <reason>" for the byte at `at`. Lines and columns count
 // from 1; columns count characters (UTF-8 lead bytes), not bytes. Computed only on error.
-static NORETURN void decode_error(decoder *d, const unsigned char *at, const char *fmt, ...) {
+static FALUA_NORETURN void decode_error(decoder *d, const unsigned char *at, const char *fmt, ...) {
   int line = 1;
   const unsigned char *line_start = d->start;
   for (const unsigned char *q = d->start; q < at; q++) {
@@ -91,15 +85,11 @@ static NORETURN void decode_error(decoder *d, const unsigned char *at, const cha
   lua_pushfstring(L, "invalid JSON at line %d column %d: ", line, column);
   va_list args;
   va_start(args, fmt);
-  lua_pushvfstring(L, fmt, args);
-  va_end(args);
-  lua_concat(L, 2);
-  lua_error(L);
-  __builtin_unreachable();
+  falua_raise_after(L, fmt, args);
 }
 
 // The error for a byte where something else was expected.
-static NORETURN void unexpected(decoder *d, const unsigned char *at) {
+static FALUA_NORETURN void unexpected(decoder *d, const unsigned char *at) {
   if (at >= d->end) decode_error(d, d->end, "unexpected end of input");
   unsigned char c = *at;
   if (c > 0x20 && c < 0x7F) decode_error(d, at, "unexpected character '%c'", (int)c);
@@ -335,58 +325,58 @@ static void decode_literal(decoder *d, const char *word, size_t n) {
 
 static void decode_value(decoder *d);
 
-static void enter(decoder *d) {
-  if (++d->depth > MAX_DEPTH) decode_error(d, d->p, "nesting deeper than %d", MAX_DEPTH);
-  if (!lua_checkstack(d->L, 4)) decode_error(d, d->p, "out of Lua stack space");
+// Opens the array or object whose bracket is at d->p: pushes an empty table with the marker at stack
+// index `marker`. Returns 0 when it closes at once (`close` right after the bracket).
+static inline int open_container(decoder *d, int marker, unsigned char close) {
+  const char *problem = falua_nesting_problem(d->L, ++d->depth);
+  if (problem) decode_error(d, d->p, "%s", problem);
+  d->p++;
+  lua_createtable(d->L, 0, 0);
+  lua_pushvalue(d->L, marker);
+  lua_setmetatable(d->L, -2);
+  skip_whitespace(d);
+  if (d->p < d->end && *d->p == close) {
+    d->p++;
+    d->depth--;
+    return 0;
+  }
+  return 1;
+}
+
+// After an element: returns 1 at a comma (another element follows), 0 at `close` (the container
+// ends), and raises at anything else.
+static inline int next_element(decoder *d, unsigned char close) {
+  skip_whitespace(d);
+  if (d->p < d->end && *d->p == ',') {
+    d->p++;
+    return 1;
+  }
+  if (d->p < d->end && *d->p == close) {
+    d->p++;
+    d->depth--;
+    return 0;
+  }
+  unexpected(d, d->p);
 }
 
 static void decode_array(decoder *d) {
   lua_State *L = d->L;
-  enter(d);
-  d->p++;
-  lua_createtable(L, 0, 0);
-  lua_pushvalue(L, d->markers);
-  lua_setmetatable(L, -2);
-  skip_whitespace(d);
-  if (d->p < d->end && *d->p == ']') {
-    d->p++;
-    d->depth--;
-    return;
-  }
-  for (lua_Integer n = 1;; n++) {
+  if (!open_container(d, d->markers, ']')) return;
+  lua_Integer n = 0;
+  do {
     decode_value(d);
     if (lua_isnil(L, -1)) {  // null keeps its position in arrays
       lua_pop(L, 1);
       falua_push_null(L);
     }
-    lua_rawseti(L, -2, n);
-    skip_whitespace(d);
-    if (d->p < d->end && *d->p == ',') {
-      d->p++;
-    } else if (d->p < d->end && *d->p == ']') {
-      d->p++;
-      break;
-    } else {
-      unexpected(d, d->p);
-    }
-  }
-  d->depth--;
+    lua_rawseti(L, -2, ++n);
+  } while (next_element(d, ']'));
 }
 
 static void decode_object(decoder *d) {
   lua_State *L = d->L;
-  enter(d);
-  d->p++;
-  lua_createtable(L, 0, 0);
-  lua_pushvalue(L, d->markers + 1);
-  lua_setmetatable(L, -2);
-  skip_whitespace(d);
-  if (d->p < d->end && *d->p == '}') {
-    d->p++;
-    d->depth--;
-    return;
-  }
-  for (;;) {
+  if (!open_container(d, d->markers + 1, '}')) return;
+  do {
     skip_whitespace(d);
     if (d->p >= d->end || *d->p != '"') unexpected(d, d->p);
     decode_string(d);
@@ -397,17 +387,7 @@ static void decode_object(decoder *d) {
     // A null member is nil here unless keep_null: setting it removes the key, which also makes a
     // later duplicate `"k": null` win over an earlier value, as the last duplicate does otherwise.
     lua_rawset(L, -3);
-    skip_whitespace(d);
-    if (d->p < d->end && *d->p == ',') {
-      d->p++;
-    } else if (d->p < d->end && *d->p == '}') {
-      d->p++;
-      break;
-    } else {
-      unexpected(d, d->p);
-    }
-  }
-  d->depth--;
+  } while (next_element(d, '}'));
 }
 
 // Pushes the value at d->p (after whitespace). null pushes nil, or the sentinel with keep_null.
@@ -472,71 +452,29 @@ int falua_json_decode(lua_State *L) {
 
 // MARK: - Encoder
 
-// How the encoder reached the value at one depth, kept so that an error can name its path.
-typedef falua_path_frame frame;
-
 typedef struct {
-  const char *key;
-  size_t len;
-} key_ref;
-
-typedef struct {
-  lua_State *L;
-  falua_buffer *out;
-  falua_buffer *keys;    // key_ref stack: the sorted keys of the objects being encoded
-  falua_buffer *frames;  // frame stack, one per depth
-  const char *name;      // root name for error paths
-  int markers;
-  int indent;            // -1: compact
+  falua_encoder base;  // its `keys` collect the string keys of the objects being encoded
+  int indent;          // -1: compact
 } encoder;
 
-static inline frame *frame_at(encoder *e, int depth) { return (frame *)e->frames->data + depth; }
-
-// Raises "<path>: <reason>", the path leading to the value at `depth`.
-static NORETURN void encode_error(encoder *e, int depth, const char *fmt, ...) {
-  va_list args;
-  va_start(args, fmt);
-  falua_raise_at_path(e->L, e->name, frame_at(e, 0), depth, fmt, args);
-}
-
-// Pushes a readable rendering of the key at `idx` for error messages: "name", 3, true, 1.5.
-static const char *key_repr(lua_State *L, int idx) {
-  switch (lua_type(L, idx)) {
-    case LUA_TSTRING: {
-      size_t n;
-      const char *s = lua_tolstring(L, idx, &n);
-      luaL_Buffer b;
-      luaL_buffinit(L, &b);
-      luaL_addchar(&b, '"');
-      falua_add_quoted(&b, s, n);
-      luaL_addchar(&b, '"');
-      luaL_pushresult(&b);
-      return lua_tostring(L, -1);
-    }
-    case LUA_TNUMBER:
-    case LUA_TBOOLEAN: return luaL_tolstring(L, idx, NULL);
-    default: return lua_pushfstring(L, "of type %s", luaL_typename(L, idx));
-  }
-}
-
 static inline void put_char(encoder *e, char c) {
-  *falua_buffer_reserve(e->L, e->out, 1) = c;
-  e->out->len++;
+  *falua_buffer_reserve(e->base.L, e->base.out, 1) = c;
+  e->base.out->len++;
 }
 
 static inline void put_bytes(encoder *e, const void *s, size_t n) {
   if (n == 0) return;  // the buffer may not be allocated yet: no memcpy to NULL
-  memcpy(falua_buffer_reserve(e->L, e->out, n), s, n);
-  e->out->len += n;
+  memcpy(falua_buffer_reserve(e->base.L, e->base.out, n), s, n);
+  e->base.out->len += n;
 }
 
 // Newline and indentation before an element at `depth` (pretty printing only).
 static void put_newline(encoder *e, int depth) {
   size_t n = 1 + (size_t)e->indent * (size_t)depth;
-  char *o = falua_buffer_reserve(e->L, e->out, n);
+  char *o = falua_buffer_reserve(e->base.L, e->base.out, n);
   o[0] = '\n';
   memset(o + 1, ' ', n - 1);
-  e->out->len += n;
+  e->base.out->len += n;
 }
 
 // Writes `s` as a JSON string. Invalid UTF-8 raises at `depth` (whose frame names the string).
@@ -550,8 +488,8 @@ static void encode_string(encoder *e, const char *s, size_t n, int depth, int is
     if (c >= 0x80) {  // stays in the run: non-ASCII is written as is
       size_t len = falua_utf8_sequence(p, end);
       if (len == 0) {
-        if (is_key) encode_error(e, depth, "invalid UTF-8 in key");
-        encode_error(e, depth, "invalid UTF-8 at byte %d", (int)(p - (const unsigned char *)s) + 1);
+        if (is_key) falua_encode_error(&e->base, depth, "invalid UTF-8 in key");
+        falua_encode_error(&e->base, depth, "invalid UTF-8 at byte %d", (int)(p - (const unsigned char *)s) + 1);
       }
       p += len;
       continue;
@@ -682,43 +620,15 @@ static void encode_float(encoder *e, double x) {
 
 static void encode_value(encoder *e, int depth);
 
-// Frame `depth` must exist before it is written: grow the frame stack one level ahead.
-static void reserve_frame(encoder *e, int depth) {
-  size_t need = ((size_t)depth + 1) * sizeof(frame);
-  if (need > e->frames->len) {
-    falua_buffer_reserve(e->L, e->frames, need - e->frames->len);
-    e->frames->len = need;
-  }
-}
-
-static int compare_keys(const void *a, const void *b) {
-  const key_ref *x = (const key_ref *)a, *y = (const key_ref *)b;
-  int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
-  if (c != 0) return c;
-  return (x->len > y->len) - (x->len < y->len);
-}
-
-// Writes the table at `t` as an array of its values 1..n; the keys were checked to be integers.
-static void encode_array(encoder *e, int t, int depth, lua_Integer count, lua_Integer min,
-                         lua_Integer max) {
-  lua_State *L = e->L;
-  if (count > 0 && min < 1) encode_error(e, depth, "invalid array index %I", (LUAI_UACINT)min);
-  if (count > 0 && max != count) {  // keys are distinct integers in 1..max, so one is missing
-    lua_Integer i = 1;
-    while (lua_rawgeti(L, t, i) != LUA_TNIL) {
-      lua_pop(L, 1);
-      i++;
-    }
-    encode_error(e, depth, "sparse array: missing index %I", (LUAI_UACINT)i);
-  }
+// Writes the table at `t` as an array of its values 1..count.
+static void encode_array(encoder *e, int t, int depth, lua_Integer count) {
+  lua_State *L = e->base.L;
   put_char(e, '[');
-  reserve_frame(e, depth + 1);
+  falua_reserve_frame(&e->base, depth + 1);
   for (lua_Integer i = 1; i <= count; i++) {
     if (i > 1) put_char(e, ',');
     if (e->indent >= 0) put_newline(e, depth + 1);
-    frame *f = frame_at(e, depth + 1);
-    f->key = NULL;
-    f->index = i;
+    falua_frame_index(&e->base, depth + 1, i);
     lua_rawgeti(L, t, i);
     encode_value(e, depth + 1);
     lua_pop(L, 1);
@@ -727,20 +637,18 @@ static void encode_array(encoder *e, int t, int depth, lua_Integer count, lua_In
   put_char(e, ']');
 }
 
-// Writes the table at `t` as an object, its keys (the key_refs from `first` on) sorted bytewise.
+// Writes the table at `t` as an object, its keys (the falua_keys from `first` on) sorted bytewise.
 static void encode_object(encoder *e, int t, int depth, size_t first) {
-  lua_State *L = e->L;
-  size_t count = e->keys->len / sizeof(key_ref) - first;
-  if (count > 1) qsort((key_ref *)e->keys->data + first, count, sizeof(key_ref), compare_keys);
+  lua_State *L = e->base.L;
+  size_t count = e->base.keys->len / sizeof(falua_key) - first;
+  if (count > 1) qsort((falua_key *)e->base.keys->data + first, count, sizeof(falua_key), falua_compare_keys);
   put_char(e, '{');
-  reserve_frame(e, depth + 1);
+  falua_reserve_frame(&e->base, depth + 1);
   for (size_t i = 0; i < count; i++) {
-    key_ref k = ((key_ref *)e->keys->data)[first + i];  // a copy: nested objects may move the stack
+    falua_key k = ((falua_key *)e->base.keys->data)[first + i];  // a copy: nested objects may move the stack
     if (i > 0) put_char(e, ',');
     if (e->indent >= 0) put_newline(e, depth + 1);
-    frame *f = frame_at(e, depth + 1);
-    f->key = k.key;
-    f->key_len = k.len;
+    falua_frame_key(&e->base, depth + 1, k.key, k.len);
     encode_string(e, k.key, k.len, depth + 1, 1);
     put_char(e, ':');
     if (e->indent >= 0) put_char(e, ' ');
@@ -751,68 +659,20 @@ static void encode_object(encoder *e, int t, int depth, size_t first) {
   }
   if (e->indent >= 0 && count > 0) put_newline(e, depth);
   put_char(e, '}');
-  e->keys->len = first * sizeof(key_ref);
+  e->base.keys->len = first * sizeof(falua_key);
 }
 
-// Writes the table on the stack top. One pass over its keys classifies it (and collects string
-// keys for sorting); the markers decide, else the keys: 1..n is an array, strings an object.
+// Writes the table on the stack top as the classification says; object keys are sorted.
 static void encode_table(encoder *e, int depth) {
-  lua_State *L = e->L;
-  int t = lua_gettop(L);
-  const void *self = lua_topointer(L, t);
-  for (int i = 0; i < depth; i++) {
-    if (frame_at(e, i)->table == self) encode_error(e, depth, "cycle detected");
-  }
-  if (depth >= MAX_DEPTH) encode_error(e, depth, "nesting deeper than %d", MAX_DEPTH);
-  if (!lua_checkstack(L, 6)) encode_error(e, depth, "out of Lua stack space");
-  frame_at(e, depth)->table = self;
-
-  falua_marker marker = falua_marker_at(L, t, e->markers);
-  size_t first_key = e->keys->len / sizeof(key_ref);
-  lua_Integer ints = 0, min = LUA_MAXINTEGER, max = LUA_MININTEGER;
-  size_t strings = 0;
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    lua_pop(L, 1);
-    if (lua_type(L, -1) == LUA_TSTRING) {
-      key_ref *k = (key_ref *)falua_buffer_reserve(L, e->keys, sizeof(key_ref));
-      k->key = lua_tolstring(L, -1, &k->len);
-      e->keys->len += sizeof(key_ref);
-      strings++;
-    } else if (lua_isinteger(L, -1)) {
-      lua_Integer i = lua_tointeger(L, -1);
-      ints++;
-      if (i < min) min = i;
-      if (i > max) max = i;
-    } else {
-      encode_error(e, depth, "unsupported key %s", key_repr(L, -1));
-    }
-  }
-  if (strings > 0 && (marker == FALUA_MARKED_ARRAY || (marker == FALUA_UNMARKED && ints > 0))) {
-    // Name the smallest string key, so that the message does not depend on traversal order.
-    key_ref *keys = (key_ref *)e->keys->data + first_key, *least = keys;
-    for (size_t i = 1; i < strings; i++) {
-      if (compare_keys(keys + i, least) < 0) least = keys + i;
-    }
-    lua_pushlstring(L, least->key, least->len);
-    const char *string_key = key_repr(L, -1);
-    if (marker == FALUA_MARKED_ARRAY) encode_error(e, depth, "array has string key %s", string_key);
-    encode_error(e, depth, "mixed table: integer key %I and string key %s", (LUAI_UACINT)min,
-                 string_key);
-  }
-  if (marker == FALUA_MARKED_OBJECT && ints > 0)
-    encode_error(e, depth, "object has non-string key %I", (LUAI_UACINT)min);
-
-  if (marker == FALUA_MARKED_ARRAY || (marker == FALUA_UNMARKED && ints > 0)) {
-    encode_array(e, t, depth, ints, min, max);
-  } else {
-    encode_object(e, t, depth, first_key);  // also an empty unmarked table: {}
-  }
+  int t = lua_gettop(e->base.L);
+  falua_table_shape shape = falua_classify_table(&e->base, depth);
+  if (shape.is_array) encode_array(e, t, depth, shape.count);
+  else encode_object(e, t, depth, shape.first_key);
 }
 
 // Writes the value on the stack top, leaving the stack as it was.
 static void encode_value(encoder *e, int depth) {
-  lua_State *L = e->L;
+  lua_State *L = e->base.L;
   switch (lua_type(L, -1)) {
     case LUA_TNIL:
       // Only the root can be nil: a table has no nil values.
@@ -827,8 +687,8 @@ static void encode_value(encoder *e, int depth) {
         encode_integer(e, lua_tointeger(L, -1));
       } else {
         double x = (double)lua_tonumber(L, -1);
-        if (isnan(x)) encode_error(e, depth, "cannot encode NaN");
-        if (isinf(x)) encode_error(e, depth, "cannot encode %s", x > 0 ? "inf" : "-inf");
+        if (isnan(x)) falua_encode_error(&e->base, depth, "cannot encode NaN");
+        if (isinf(x)) falua_encode_error(&e->base, depth, "cannot encode %s", x > 0 ? "inf" : "-inf");
         encode_float(e, x);
       }
       return;
@@ -842,58 +702,27 @@ static void encode_value(encoder *e, int depth) {
       encode_table(e, depth);
       return;
     case LUA_TLIGHTUSERDATA:
-      if (!falua_is_null(L, -1)) encode_error(e, depth, "cannot encode a userdata");
+      if (!falua_is_null(L, -1)) falua_encode_error(&e->base, depth, "cannot encode a userdata");
       put_bytes(e, "null", 4);
       return;
     default:  // function, full userdata, thread
-      encode_error(e, depth, "cannot encode a %s", luaL_typename(L, -1));
+      falua_encode_error(&e->base, depth, "cannot encode a %s", luaL_typename(L, -1));
   }
 }
 
 int falua_json_encode(lua_State *L) {
-  luaL_checkany(L, 1);
-  const char *name = "value";
+  encoder e = {0};
   lua_Integer indent = -1;
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, 2)) {
-      const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-      if (key != NULL && strcmp(key, "name") == 0) {
-        if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, 2, "option 'name' must be a string");
-      } else if (key != NULL && strcmp(key, "indent") == 0) {
-        int ok;
-        indent = lua_tointegerx(L, -1, &ok);  // integral floats too, as luaL_checkinteger does
-        if (!ok || lua_type(L, -1) != LUA_TNUMBER || indent < 0 || indent > MAX_INDENT)
-          luaL_argerror(L, 2, "option 'indent' must be an integer from 0 to 32");
-      } else {
-        luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key ? key : luaL_typename(L, -2)));
-      }
-      lua_pop(L, 1);
-    }
-  }
-  lua_settop(L, 2);
-  if (lua_istable(L, 2)) {
-    lua_pushliteral(L, "name");
-    if (lua_rawget(L, 2) == LUA_TSTRING) name = lua_tostring(L, 3);
-  }
-  lua_settop(L, 3);  // 3: the name, kept on the stack while `name` points into it
-  falua_push_markers(L);  // 4, 5
+  falua_encoder_open(L, &e.base, &indent, MAX_INDENT);  // 3: name, 4 and 5: markers
   falua_buffer *buffers = falua_push_buffers(L, 3);  // 6
-  encoder e = {
-      .L = L,
-      .out = &buffers[0],
-      .keys = &buffers[1],
-      .frames = &buffers[2],
-      .name = name,
-      .markers = 4,
-      .indent = (int)indent,
-  };
-  reserve_frame(&e, 0);
-  frame_at(&e, 0)->key = NULL;
+  e.base.out = &buffers[0];
+  e.base.frames = &buffers[1];
+  e.base.keys = &buffers[2];
+  e.indent = (int)indent;
+  falua_encoder_start(&e.base);
   lua_pushvalue(L, 1);
   encode_value(&e, 0);
-  lua_pushlstring(L, e.out->data ? e.out->data : "", e.out->len);
+  lua_pushlstring(L, e.base.out->data ? e.base.out->data : "", e.base.out->len);
   return 1;
 }
 

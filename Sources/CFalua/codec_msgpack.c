@@ -12,9 +12,6 @@
 
 #include "falua_msgpack.h"
 
-#define NORETURN __attribute__((noreturn))
-#define MAX_DEPTH 1000
-
 // MARK: - bytes
 
 static void push_bytes_marker(lua_State *L) {
@@ -36,36 +33,20 @@ int falua_msgpack_bytes(lua_State *L) {
 
 // MARK: - Encoder
 
-// How the encoder reached the value at one depth.
-typedef falua_path_frame frame;
-
 typedef struct {
-  lua_State *L;
-  falua_buffer *out;
-  falua_buffer *frames;
-  const char *name;
-  int markers;  // stack index of the array marker; the object marker follows it
-  int bytes;    // stack index of the bytes marker
+  falua_encoder base;
+  int bytes;  // stack index of the bytes marker
 } encoder;
-
-static inline frame *frame_at(encoder *e, int depth) { return (frame *)e->frames->data + depth; }
-
-// Raises "<path>: <reason>", the path leading to the value at `depth`.
-static NORETURN void pack_error(encoder *e, int depth, const char *fmt, ...) {
-  va_list args;
-  va_start(args, fmt);
-  falua_raise_at_path(e->L, e->name, frame_at(e, 0), depth, fmt, args);
-}
 
 // The most bytes any single msgpack header or scalar takes.
 #define MAX_HEADER 9
 
-static inline char *reserve(encoder *e, size_t n) { return falua_buffer_reserve(e->L, e->out, n); }
+static inline char *reserve(encoder *e, size_t n) { return falua_buffer_reserve(e->base.L, e->base.out, n); }
 
-static inline void advance(encoder *e, const char *to) { e->out->len = (size_t)(to - e->out->data); }
+static inline void advance(encoder *e, const char *to) { e->base.out->len = (size_t)(to - e->base.out->data); }
 
 static void put_string(encoder *e, const char *s, size_t n, int depth, int force_bin) {
-  if (n > UINT32_MAX) pack_error(e, depth, "string longer than 4 GiB");
+  if (n > UINT32_MAX) falua_encode_error(&e->base, depth, "string longer than 4 GiB");
   char *w = reserve(e, MAX_HEADER + n);
   int bin = force_bin || falua_utf8_invalid_at(s, n) != n;
   w = bin ? mp_encode_binl(w, (uint32_t)n) : mp_encode_strl(w, (uint32_t)n);
@@ -74,15 +55,15 @@ static void put_string(encoder *e, const char *s, size_t n, int depth, int force
 }
 
 static void put_number(encoder *e, int idx, int depth) {
-  lua_State *L = e->L;
+  lua_State *L = e->base.L;
   char *w = reserve(e, MAX_HEADER);
   if (lua_isinteger(L, idx)) {
     lua_Integer i = lua_tointeger(L, idx);
     w = i < 0 ? mp_encode_int(w, (int64_t)i) : mp_encode_uint(w, (uint64_t)i);
   } else {
     double x = (double)lua_tonumber(L, idx);
-    if (isnan(x)) pack_error(e, depth, "cannot pack NaN");
-    if (isinf(x)) pack_error(e, depth, "cannot pack %s", x > 0 ? "inf" : "-inf");
+    if (isnan(x)) falua_encode_error(&e->base, depth, "cannot pack NaN");
+    if (isinf(x)) falua_encode_error(&e->base, depth, "cannot pack %s", x > 0 ? "inf" : "-inf");
     w = mp_encode_double(w, x);
   }
   advance(e, w);
@@ -90,78 +71,61 @@ static void put_number(encoder *e, int idx, int depth) {
 
 static void pack_value(encoder *e, int depth);
 
-static void reserve_frame(encoder *e, int depth) {
-  size_t need = ((size_t)depth + 1) * sizeof(frame);
-  if (e->frames->len < need) {
-    falua_buffer_reserve(e->L, e->frames, need - e->frames->len);
-    e->frames->len = need;
-  }
-}
-
 // Packs the value on the stack top as the element at `depth + 1`, then pops it.
 static void pack_child(encoder *e, int depth) {
   pack_value(e, depth + 1);
-  lua_pop(e->L, 1);
+  lua_pop(e->base.L, 1);
 }
 
 static void pack_array(encoder *e, int t, int depth, lua_Integer count) {
-  lua_State *L = e->L;
-  if (count > UINT32_MAX) pack_error(e, depth, "array too long");
+  lua_State *L = e->base.L;
+  if (count > UINT32_MAX) falua_encode_error(&e->base, depth, "array too long");
   advance(e, mp_encode_array(reserve(e, MAX_HEADER), (uint32_t)count));
-  reserve_frame(e, depth + 1);
+  falua_reserve_frame(&e->base, depth + 1);
   for (lua_Integer i = 1; i <= count; i++) {
-    frame *f = frame_at(e, depth + 1);
-    f->key = NULL;
-    f->index = i;
+    falua_frame_index(&e->base, depth + 1, i);
     lua_rawgeti(L, t, i);
     pack_child(e, depth);
   }
 }
 
 static void pack_map(encoder *e, int t, int depth, lua_Integer count) {
-  lua_State *L = e->L;
-  if (count > UINT32_MAX) pack_error(e, depth, "map too large");
+  lua_State *L = e->base.L;
+  if (count > UINT32_MAX) falua_encode_error(&e->base, depth, "map too large");
   advance(e, mp_encode_map(reserve(e, MAX_HEADER), (uint32_t)count));
-  reserve_frame(e, depth + 1);
+  falua_reserve_frame(&e->base, depth + 1);
   lua_pushnil(L);
   while (lua_next(L, t)) {
-    frame *f = frame_at(e, depth + 1);
-    f->table = NULL;
     switch (lua_type(L, -2)) {
       case LUA_TSTRING: {
         size_t n;
         const char *s = lua_tolstring(L, -2, &n);
-        f->key = s;
-        f->key_len = n;
+        falua_frame_key(&e->base, depth + 1, s, n);
         put_string(e, s, n, depth + 1, 0);
         break;
       }
       case LUA_TNUMBER:
-        f->key = NULL;
-        f->index = lua_isinteger(L, -2) ? lua_tointeger(L, -2) : 0;
+        falua_frame_index(&e->base, depth + 1, lua_isinteger(L, -2) ? lua_tointeger(L, -2) : 0);
         put_number(e, -2, depth + 1);
         break;
-      default:  // boolean: the only other key type `classify` lets through
-        f->key = NULL;
-        f->index = 0;
+      default:  // boolean: the only other key type falua_classify_table lets through
+        falua_frame_index(&e->base, depth + 1, 0);
         advance(e, mp_encode_bool(reserve(e, 1), lua_toboolean(L, -2)));
     }
     pack_child(e, depth);
   }
 }
 
-// Writes the table on the stack top. An unmarked table with keys 1..n is an array, with string
-// keys a map; an object-marked table may hold integer, float and boolean keys too (what `unpack`
-// gives for such maps); anything else raises, as in the JSON codec.
+// Writes the table on the stack top: a `bytes` value as bin, else as the classification says (an
+// object-marked table may hold integer, float and boolean keys too: what `unpack` gives for such maps).
 static void pack_table(encoder *e, int depth) {
-  lua_State *L = e->L;
+  lua_State *L = e->base.L;
   int t = lua_gettop(L);
-  const void *self = lua_topointer(L, t);
   if (lua_getmetatable(L, t)) {
     int is_bytes = lua_rawequal(L, -1, e->bytes);
     lua_pop(L, 1);
     if (is_bytes) {
-      if (lua_getfield(L, t, "data") != LUA_TSTRING) pack_error(e, depth, "bytes value without data");
+      if (lua_getfield(L, t, "data") != LUA_TSTRING) falua_encode_error(&e->base, depth, "bytes value without data");
       size_t n;
       const char *s = lua_tolstring(L, -1, &n);
       put_string(e, s, n, depth, 1);
@@ -169,48 +133,14 @@ static void pack_table(encoder *e, int depth) {
       return;
     }
   }
-  for (int i = 0; i < depth; i++) {
-    if (frame_at(e, i)->table == self) pack_error(e, depth, "cycle detected");
-  }
-  if (depth >= MAX_DEPTH) pack_error(e, depth, "nesting deeper than %d", MAX_DEPTH);
-  if (!lua_checkstack(L, 6)) pack_error(e, depth, "out of Lua stack space");
-  frame_at(e, depth)->table = self;
-
-  falua_marker marker = falua_marker_at(L, t, e->markers);
-  lua_Integer ints = 0, others = 0, strings = 0, min = LUA_MAXINTEGER, max = LUA_MININTEGER;
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    lua_pop(L, 1);
-    int type = lua_type(L, -1);
-    if (type == LUA_TSTRING) {
-      strings++;
-    } else if (lua_isinteger(L, -1)) {
-      lua_Integer i = lua_tointeger(L, -1);
-      ints++;
-      if (i < min) min = i;
-      if (i > max) max = i;
-    } else if (type == LUA_TNUMBER || type == LUA_TBOOLEAN) {
-      others++;
-    } else {
-      pack_error(e, depth, "unsupported key of type %s", luaL_typename(L, -1));
-    }
-  }
-  lua_Integer count = ints + others + strings;
-  if (marker == FALUA_MARKED_OBJECT) return pack_map(e, t, depth, count);
-  if (others > 0) pack_error(e, depth, "unsupported key in an unmarked table (use fal.object)");
-  if (marker == FALUA_MARKED_ARRAY && strings > 0) pack_error(e, depth, "array has a string key");
-  if (ints > 0 && strings > 0) pack_error(e, depth, "mixed table: integer and string keys");
-  if (ints == 0 && marker != FALUA_MARKED_ARRAY) return pack_map(e, t, depth, count);
-  if (ints > 0 && (min < 1 || max != ints)) {
-    if (min < 1) pack_error(e, depth, "invalid array index %I", (LUAI_UACINT)min);
-    pack_error(e, depth, "sparse array: %I elements up to index %I", (LUAI_UACINT)ints, (LUAI_UACINT)max);
-  }
-  pack_array(e, t, depth, ints);
+  falua_table_shape shape = falua_classify_table(&e->base, depth);
+  if (shape.is_array) pack_array(e, t, depth, shape.count);
+  else pack_map(e, t, depth, shape.count);
 }
 
 // Writes the value on the stack top, leaving the stack as it was.
 static void pack_value(encoder *e, int depth) {
-  lua_State *L = e->L;
+  lua_State *L = e->base.L;
   switch (lua_type(L, -1)) {
     case LUA_TNIL:
       advance(e, mp_encode_nil(reserve(e, 1)));
@@ -231,43 +161,25 @@ static void pack_value(encoder *e, int depth) {
       pack_table(e, depth);
       return;
     case LUA_TLIGHTUSERDATA:
-      if (!falua_is_null(L, -1)) pack_error(e, depth, "cannot pack a userdata");
+      if (!falua_is_null(L, -1)) falua_encode_error(&e->base, depth, "cannot pack a userdata");
       advance(e, mp_encode_nil(reserve(e, 1)));
       return;
     default:  // function, full userdata, thread
-      pack_error(e, depth, "cannot pack a %s", luaL_typename(L, -1));
+      falua_encode_error(&e->base, depth, "cannot pack a %s", luaL_typename(L, -1));
   }
 }
 
 int falua_msgpack_pack(lua_State *L) {
-  luaL_checkany(L, 1);
-  const char *name = "value";
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, 2)) {
-      const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-      if (key == NULL || strcmp(key, "name") != 0)
-        luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key ? key : luaL_typename(L, -2)));
-      if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, 2, "option 'name' must be a string");
-      lua_pop(L, 1);
-    }
-  }
-  lua_settop(L, 2);
-  if (lua_istable(L, 2)) {
-    lua_pushliteral(L, "name");
-    if (lua_rawget(L, 2) == LUA_TSTRING) name = lua_tostring(L, 3);
-  }
-  lua_settop(L, 3);       // 3: the name, kept while `name` points into it
-  falua_push_markers(L);  // 4, 5
+  encoder e = {.base = {.any_object_keys = 1}, .bytes = 6};
+  falua_encoder_open(L, &e.base, NULL, 0);  // 3: name, 4 and 5: markers
   push_bytes_marker(L);   // 6
   falua_buffer *buffers = falua_push_buffers(L, 2);  // 7
-  encoder e = {.L = L, .out = &buffers[0], .frames = &buffers[1], .name = name, .markers = 4, .bytes = 6};
-  reserve_frame(&e, 0);
-  frame_at(&e, 0)->key = NULL;
+  e.base.out = &buffers[0];
+  e.base.frames = &buffers[1];
+  falua_encoder_start(&e.base);
   lua_pushvalue(L, 1);
   pack_value(&e, 0);
-  lua_pushlstring(L, e.out->data ? e.out->data : "", e.out->len);
+  lua_pushlstring(L, e.base.out->data ? e.base.out->data : "", e.base.out->len);
   return 1;
 }
 
@@ -280,23 +192,19 @@ typedef struct {
   int depth;
 } decoder;
 
-static NORETURN void unpack_error(decoder *d, const char *at, const char *fmt, ...) {
+static FALUA_NORETURN void unpack_error(decoder *d, const char *at, const char *fmt, ...) {
   lua_State *L = d->L;
   lua_pushfstring(L, "invalid msgpack at byte %d: ", (int)(at - d->start) + 1);
   va_list args;
   va_start(args, fmt);
-  lua_pushvfstring(L, fmt, args);
-  va_end(args);
-  lua_concat(L, 2);
-  lua_error(L);
-  __builtin_unreachable();
+  falua_raise_after(L, fmt, args);
 }
 
 static void unpack_value(decoder *d, const char **p);
 
 static void enter(decoder *d, const char *at) {
-  if (++d->depth > MAX_DEPTH) unpack_error(d, at, "nesting deeper than %d", MAX_DEPTH);
-  if (!lua_checkstack(d->L, 4)) unpack_error(d, at, "out of Lua stack space");
+  const char *problem = falua_nesting_problem(d->L, ++d->depth);
+  if (problem) unpack_error(d, at, "%s", problem);
 }
 
 // Pushes the value at *p and moves *p past it. The input was validated by mp_check.

@@ -147,9 +147,13 @@ void falua_buffer_grow(lua_State *L, falua_buffer *b, size_t n) {
   b->cap = cap;
 }
 
+// MARK: - encoder skeleton
+
 static const char quoted_hex[] = "0123456789abcdef";
 
-void falua_add_quoted(luaL_Buffer *b, const char *s, size_t n) {
+// Adds `s` as the body of a quoted string: quotes, backslashes, control characters and invalid
+// UTF-8 bytes are escaped, so any key prints on one line.
+static void add_quoted(luaL_Buffer *b, const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s, *end = p + n;
   while (p < end) {
     unsigned char c = *p;
@@ -184,13 +188,13 @@ static int is_identifier(const char *s, size_t n) {
   return 1;
 }
 
-void falua_raise_at_path(lua_State *L, const char *name, const falua_path_frame *frames, int depth,
-                         const char *fmt, va_list args) {
+void falua_encode_error(falua_encoder *e, int depth, const char *fmt, ...) {
+  lua_State *L = e->L;
   luaL_Buffer b;
   luaL_buffinit(L, &b);
-  luaL_addstring(&b, name);
+  luaL_addstring(&b, e->name);
   for (int i = 1; i <= depth; i++) {
-    const falua_path_frame *f = &frames[i];
+    const falua_path_frame *f = falua_frame_at(e, i);
     if (f->key == NULL) {
       lua_pushfstring(L, "[%I]", (LUAI_UACINT)f->index);
       luaL_addvalue(&b);
@@ -199,14 +203,170 @@ void falua_raise_at_path(lua_State *L, const char *name, const falua_path_frame 
       luaL_addlstring(&b, f->key, f->key_len);
     } else {
       luaL_addstring(&b, "[\"");
-      falua_add_quoted(&b, f->key, f->key_len);
+      add_quoted(&b, f->key, f->key_len);
       luaL_addstring(&b, "\"]");
     }
   }
   luaL_addstring(&b, ": ");
+  va_list args;
+  va_start(args, fmt);
   lua_pushvfstring(L, fmt, args);
+  va_end(args);
   luaL_addvalue(&b);
   luaL_pushresult(&b);
+  lua_error(L);
+  __builtin_unreachable();
+}
+
+void falua_encoder_open(lua_State *L, falua_encoder *e, lua_Integer *indent, int max_indent) {
+  luaL_checkany(L, 1);
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+      const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+      if (key != NULL && strcmp(key, "name") == 0) {
+        if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, 2, "option 'name' must be a string");
+      } else if (key != NULL && indent != NULL && strcmp(key, "indent") == 0) {
+        int ok;
+        lua_Integer n = lua_tointegerx(L, -1, &ok);  // integral floats too, as luaL_checkinteger does
+        if (!ok || lua_type(L, -1) != LUA_TNUMBER || n < 0 || n > max_indent)
+          luaL_argerror(L, 2, lua_pushfstring(L, "option 'indent' must be an integer from 0 to %d", max_indent));
+        *indent = n;
+      } else {
+        luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key ? key : luaL_typename(L, -2)));
+      }
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, 2);
+  e->L = L;
+  e->name = "value";
+  if (lua_istable(L, 2)) {
+    lua_pushliteral(L, "name");
+    if (lua_rawget(L, 2) == LUA_TSTRING) e->name = lua_tostring(L, 3);
+  }
+  lua_settop(L, 3);  // 3: the name, kept on the stack while e->name points into it
+  falua_push_markers(L);  // 4, 5
+  e->markers = 4;
+}
+
+int falua_compare_keys(const void *a, const void *b) {
+  const falua_key *x = (const falua_key *)a, *y = (const falua_key *)b;
+  int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+  if (c != 0) return c;
+  return (x->len > y->len) - (x->len < y->len);
+}
+
+// Pushes a readable rendering of the key at `idx` for error messages: "name", 3, true, 1.5.
+static const char *key_repr(lua_State *L, int idx) {
+  switch (lua_type(L, idx)) {
+    case LUA_TSTRING: {
+      size_t n;
+      const char *s = lua_tolstring(L, idx, &n);
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      luaL_addchar(&b, '"');
+      add_quoted(&b, s, n);
+      luaL_addchar(&b, '"');
+      luaL_pushresult(&b);
+      return lua_tostring(L, -1);
+    }
+    case LUA_TNUMBER:
+    case LUA_TBOOLEAN: return luaL_tolstring(L, idx, NULL);
+    default: return lua_pushfstring(L, "of type %s", luaL_typename(L, idx));
+  }
+}
+
+// Pushes the rendering of the table's least string key, so that a message does not depend on the
+// traversal order. Only on the way to an error.
+static const char *least_string_key(lua_State *L, int t) {
+  falua_key least = {NULL, 0};
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) continue;
+    falua_key k;
+    k.key = lua_tolstring(L, -1, &k.len);
+    if (least.key == NULL || falua_compare_keys(&k, &least) < 0) least = k;
+  }
+  lua_pushlstring(L, least.key, least.len);
+  return key_repr(L, -1);
+}
+
+falua_table_shape falua_classify_table(falua_encoder *e, int depth) {
+  lua_State *L = e->L;
+  int t = lua_gettop(L);
+  const void *self = lua_topointer(L, t);
+  for (int i = 0; i < depth; i++) {
+    if (falua_frame_at(e, i)->table == self) falua_encode_error(e, depth, "cycle detected");
+  }
+  if (depth >= FALUA_MAX_DEPTH) falua_encode_error(e, depth, "nesting deeper than %d", FALUA_MAX_DEPTH);
+  if (!lua_checkstack(L, 6)) falua_encode_error(e, depth, "out of Lua stack space");
+  falua_frame_at(e, depth)->table = self;
+
+  falua_marker marker = falua_marker_at(L, t, e->markers);
+  int any_keys = e->any_object_keys && marker == FALUA_MARKED_OBJECT;
+  falua_table_shape shape = {0, 0, e->keys ? e->keys->len / sizeof(falua_key) : 0};
+  lua_Integer ints = 0, strings = 0, others = 0, min = LUA_MAXINTEGER, max = LUA_MININTEGER;
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_pop(L, 1);
+    int type = lua_type(L, -1);
+    if (type == LUA_TSTRING) {
+      if (e->keys) {
+        falua_key *k = (falua_key *)falua_buffer_reserve(L, e->keys, sizeof(falua_key));
+        k->key = lua_tolstring(L, -1, &k->len);
+        e->keys->len += sizeof(falua_key);
+      }
+      strings++;
+    } else if (lua_isinteger(L, -1)) {
+      lua_Integer i = lua_tointeger(L, -1);
+      ints++;
+      if (i < min) min = i;
+      if (i > max) max = i;
+    } else if (any_keys && (type == LUA_TNUMBER || type == LUA_TBOOLEAN)) {
+      others++;
+    } else if (e->any_object_keys && (type == LUA_TNUMBER || type == LUA_TBOOLEAN)) {
+      falua_encode_error(e, depth, "unsupported key %s (use fal.object)", key_repr(L, -1));
+    } else {
+      falua_encode_error(e, depth, "unsupported key %s", key_repr(L, -1));
+    }
+  }
+  if (marker == FALUA_MARKED_OBJECT) {
+    if (ints > 0 && !e->any_object_keys)
+      falua_encode_error(e, depth, "object has non-string key %I", (LUAI_UACINT)min);
+    shape.count = ints + strings + others;
+    return shape;
+  }
+  if (marker == FALUA_UNMARKED && ints == 0) {  // also an empty unmarked table: {}
+    shape.count = strings;
+    return shape;
+  }
+  if (strings > 0) {
+    const char *key = least_string_key(L, t);
+    if (marker == FALUA_MARKED_ARRAY) falua_encode_error(e, depth, "array has string key %s", key);
+    falua_encode_error(e, depth, "mixed table: integer key %I and string key %s", (LUAI_UACINT)min, key);
+  }
+  if (ints > 0 && min < 1) falua_encode_error(e, depth, "invalid array index %I", (LUAI_UACINT)min);
+  if (ints > 0 && max != ints) {  // keys are distinct integers in 1..max, so one is missing
+    lua_Integer i = 1;
+    while (lua_rawgeti(L, t, i) != LUA_TNIL) {
+      lua_pop(L, 1);
+      i++;
+    }
+    falua_encode_error(e, depth, "sparse array: missing index %I", (LUAI_UACINT)i);
+  }
+  shape.is_array = 1;
+  shape.count = ints;
+  return shape;
+}
+
+// MARK: - decoder
+
+void falua_raise_after(lua_State *L, const char *fmt, va_list args) {
+  lua_pushvfstring(L, fmt, args);
+  lua_concat(L, 2);
   lua_error(L);
   __builtin_unreachable();
 }

@@ -1,9 +1,9 @@
-import CFalua
+import CCrypto
 import Foundation
 import LuaKit
 
 // Byte work the Lua side cannot do well: SHA-256 and Ed25519 (OpenSSL's libcrypto, through
-// CFalua/crypto.c) for `fal.webhook.verify`, and base64 for JWKs and data URIs.
+// CCrypto/crypto.c) for `fal.webhook.verify`, and base64 for JWKs and data URIs.
 extension CoreBindings {
   /// `sha256_hex`, `sha256_file_hex`, `ed25519_verify`, `base64_decode`, `base64_encode`.
   static func registerCrypto(_ lua: Lua) {

@@ -1,4 +1,5 @@
 import CFalua
+import CTransport
 
 /// The version line of `falua -v` and `--version`.
 enum Version {

@@ -1,9 +1,5 @@
-// Umbrella header: what Swift sees of Lua, libcurl and falua's C helpers.
+// Umbrella header: what Swift sees of Lua and of falua's C helpers for it (the call trampoline, the
+// JSON and msgpack codecs).
 #include "falua_lua.h"
-#include "falua_curl.h"
-#include "falua_codec.h"
-#include "falua_version.h"
-#include "falua_png.h"
-#include "falua_crypto.h"
+#include "falua_json.h"
 #include "falua_msgpack.h"
-#include "falua_websocket.h"

@@ -1,5 +1,6 @@
-// What the wire codecs (JSON now, msgpack later) share: the null sentinel, the array/object marker
-// metatables, UTF-8 validation, and a growable byte buffer that is freed even when Lua raises.
+// What the wire codecs (JSON and msgpack) share: the null sentinel, the array/object marker
+// metatables, UTF-8 validation, a growable byte buffer that is freed even when Lua raises, and the
+// encoder's skeleton: the path frames, path errors and the classification of a table.
 #ifndef FALUA_CODEC_SHARED_H
 #define FALUA_CODEC_SHARED_H
 
@@ -7,6 +8,14 @@
 #include <lua5.4/lua.h>
 #include <lua5.4/lauxlib.h>
 #include <stdarg.h>
+
+/// lua_error does not return; say so, since lua.h does not.
+#define FALUA_NORETURN __attribute__((noreturn))
+
+/// How deeply tables may nest, both ways, in both codecs.
+#define FALUA_MAX_DEPTH 1000
+#define FALUA_STRINGIFY(x) FALUA_STRINGIFY_(x)
+#define FALUA_STRINGIFY_(x) #x
 
 // MARK: - null
 
@@ -74,6 +83,7 @@ static inline char *falua_buffer_reserve(lua_State *L, falua_buffer *b, size_t n
   return b->data + b->len;
 }
 
+// MARK: - encoder skeleton
 
 /// One step of the path from the root to the value being encoded: the table there (ancestors are
 /// scanned for cycles) and the string key or 1-based index that leads to it.
@@ -84,13 +94,94 @@ typedef struct falua_path_frame {
   lua_Integer index;
 } falua_path_frame;
 
-/// Adds `s` as the body of a quoted string: quotes, backslashes, control characters and invalid
-/// UTF-8 bytes are escaped, so any key prints on one line.
-void falua_add_quoted(luaL_Buffer *b, const char *s, size_t n);
+/// A string key of a table being encoded (it points into the Lua string, alive while the table is).
+typedef struct falua_key {
+  const char *key;
+  size_t len;
+} falua_key;
 
-/// Raises "<name><path>: <message>", the path through frames[1..depth] (`.key`, `["key"]`, `[i]`).
-__attribute__((noreturn)) void falua_raise_at_path(lua_State *L, const char *name,
-                                                   const falua_path_frame *frames, int depth,
-                                                   const char *fmt, va_list args);
+/// What both encoders keep; each codec's encoder embeds it.
+typedef struct falua_encoder {
+  lua_State *L;
+  falua_buffer *out;
+  falua_buffer *frames;  // falua_path_frame stack, one per depth
+  falua_buffer *keys;    // falua_key stack of the string keys of the tables being encoded, or NULL
+  const char *name;      // root of error paths
+  int markers;           // stack index of the array marker; the object marker follows it
+  int any_object_keys;   // an object-marked table may have number and boolean keys (msgpack)
+} falua_encoder;
+
+static inline falua_path_frame *falua_frame_at(falua_encoder *e, int depth) {
+  return (falua_path_frame *)e->frames->data + depth;
+}
+
+/// Frame `depth` must exist before it is written: grows the frame stack up to it.
+static inline void falua_reserve_frame(falua_encoder *e, int depth) {
+  size_t need = ((size_t)depth + 1) * sizeof(falua_path_frame);
+  if (need > e->frames->len) {
+    falua_buffer_reserve(e->L, e->frames, need - e->frames->len);
+    e->frames->len = need;
+  }
+}
+
+/// Names the element at `depth` by its 1-based index, for error paths (0: a key that is no index).
+static inline void falua_frame_index(falua_encoder *e, int depth, lua_Integer index) {
+  falua_path_frame *f = falua_frame_at(e, depth);
+  f->key = NULL;
+  f->index = index;
+}
+
+/// Names the element at `depth` by its string key, for error paths.
+static inline void falua_frame_key(falua_encoder *e, int depth, const char *key, size_t len) {
+  falua_path_frame *f = falua_frame_at(e, depth);
+  f->key = key;
+  f->key_len = len;
+}
+
+/// Starts an encode call `f(value [, opts])`. Checks the options table at index 2: `name` (a string,
+/// the root of error paths; default "value") and, when `indent` is not NULL, `indent` (an integer
+/// from 0 to `max_indent`, written to *indent when given); any other option raises. Leaves the name
+/// at index 3 and the markers at 4 and 5, and sets e->L, e->name and e->markers. The caller then
+/// pushes its own values and buffers and calls falua_encoder_start.
+void falua_encoder_open(lua_State *L, falua_encoder *e, lua_Integer *indent, int max_indent);
+
+/// Sets up the root frame; call once before encoding the root value.
+static inline void falua_encoder_start(falua_encoder *e) {
+  falua_reserve_frame(e, 0);
+  falua_frame_at(e, 0)->key = NULL;
+}
+
+/// Raises "<name><path>: <message>", the path leading to the value at `depth`.
+FALUA_NORETURN void falua_encode_error(falua_encoder *e, int depth, const char *fmt, ...);
+
+/// How a table is written: an array of `count` elements (its keys are exactly 1..count), or an
+/// object of `count` members whose string keys are e->keys[first_key..] (when e->keys is set).
+typedef struct falua_table_shape {
+  int is_array;
+  lua_Integer count;
+  size_t first_key;
+} falua_table_shape;
+
+/// Enters the table on the stack top at `depth` and classifies it in one pass over its keys. The
+/// markers decide, else the keys: 1..n is an array, string keys (or none) an object. Raises, naming
+/// the path, on a cycle, nesting deeper than FALUA_MAX_DEPTH, a key the codec cannot write, a mixed
+/// table, a string key in an array, an index outside 1..n or a missing one.
+falua_table_shape falua_classify_table(falua_encoder *e, int depth);
+
+/// Bytewise order of keys, for sorting object members (qsort's comparator over falua_key).
+int falua_compare_keys(const void *a, const void *b);
+
+// MARK: - decoder
+
+/// Raises the string on the stack top (where the input went wrong) followed by the reason.
+FALUA_NORETURN void falua_raise_after(lua_State *L, const char *fmt, va_list args);
+
+/// Why the decoder cannot open one more array or object at nesting `depth` (after counting it), or
+/// NULL when it can.
+static inline const char *falua_nesting_problem(lua_State *L, int depth) {
+  if (depth > FALUA_MAX_DEPTH) return "nesting deeper than " FALUA_STRINGIFY(FALUA_MAX_DEPTH);
+  if (!lua_checkstack(L, 4)) return "out of Lua stack space";
+  return NULL;
+}
 
 #endif

@@ -17,6 +17,8 @@ static inline void falua_remove(lua_State *L, int i) { lua_remove(L, i); }
 static inline void falua_replace(lua_State *L, int i) { lua_replace(L, i); }
 static inline int falua_isnoneornil(lua_State *L, int i) { return lua_isnoneornil(L, i); }
 static inline void falua_pushcfunction(lua_State *L, lua_CFunction f) { lua_pushcfunction(L, f); }
+/// "Lua 5.4.x", for `falua -v` (LUA_RELEASE is a concatenation Swift cannot import).
+static inline const char *falua_lua_release(void) { return LUA_RELEASE; }
 static inline int falua_loadbuffer(lua_State *L, const char *b, size_t n, const char *name) {
   return luaL_loadbuffer(L, b, n, name);
 }

@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 
 // A reset handle keeps its DNS and TLS session caches, and reuse spares an allocation per request.
 /// Idle easy handles kept for reuse.

@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 import Foundation
 
 /// Feeds curl a request body from a file region, a piece at a time (CURLOPT_READFUNCTION).

@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 
 extension Transfer {
   /// Sets every easy option for `request` on a fresh (or reset) handle. Returns the first failure.

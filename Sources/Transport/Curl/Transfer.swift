@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 
 // curl's callbacks reach it through an unretained pointer; the loop's table keeps it alive until
 // the handle has left the multi handle.

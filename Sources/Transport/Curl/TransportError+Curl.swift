@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 
 extension TransportError {
   /// Wraps a failed transfer's code and the text curl left in its error buffer.

@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 
 /// The HTTP version to ask for, or the one a response came over.
 public enum HTTPVersion: Sendable, Equatable {

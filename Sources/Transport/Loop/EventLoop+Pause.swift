@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 
 // A paused transfer leaves its bytes in the kernel's socket buffer, so TCP flow control slows the
 // sender down instead of this process buffering without bound.

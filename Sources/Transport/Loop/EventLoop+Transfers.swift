@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 
 extension EventLoop {
   /// Starts a transfer whose whole body is collected; `completion` runs inside a later `runOnce`.

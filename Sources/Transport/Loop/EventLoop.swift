@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 import Glibc
 
 // HTTP transfers, timers and watched fds, whose callbacks all run inside `runOnce`. Use it from

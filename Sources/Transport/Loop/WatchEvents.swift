@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 
 /// Readiness of a watched file descriptor.
 public struct WatchEvents: OptionSet, Sendable {

@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 
 // A CONNECT_ONLY handle must stay in the multi handle while it is used: removing it makes curl
 // close the connection. curl reports it done once TCP (and TLS) are up.

@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 
 // curl connects (TCP, TLS, proxies: CURLOPT_CONNECT_ONLY), we write the upgrade and read the 101
 // with curl_easy_send/recv, then wslay frames messages over the same calls. The socket is one more

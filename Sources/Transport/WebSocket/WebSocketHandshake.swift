@@ -1,4 +1,4 @@
-import CFalua
+import CTransport
 
 // RFC 6455 §4.1: the client's upgrade request and the checks on the server's answer.
 /// The opening handshake of one client connection.

@@ -19,13 +19,10 @@ final class AppRunner: @unchecked Sendable {
 
   /// Starts the thread; it ends once the store stops.
   func start() {
-    let thread = Thread { [self] in
+    AppThread.start(name: "falua-emulator \(app.id) #\(index)") { [self] in
       serve()
       exited.signal()
     }
-    thread.name = "falua-emulator \(app.id) #\(index)"
-    thread.stackSize = 16 << 20
-    thread.start()
   }
 
   /// Waits for the thread to end; false when its app is still busy at `deadline`.
@@ -33,7 +30,7 @@ final class AppRunner: @unchecked Sendable {
     exited.wait(timeout: deadline) == .success
   }
 
-  /// References to the prelude's `invoke` and the app's `run`.
+  /// References to `invoke` (stdlib/emulator/runner.lua) and the app's `run`.
   private struct Loaded {
     var invoke: LuaRef
     var run: LuaRef
@@ -57,9 +54,7 @@ final class AppRunner: @unchecked Sendable {
   }
 
   private func load(into lua: Lua) throws -> Loaded {
-    try lua.openJSONGlobal()
-    try lua.load(RunnerPrelude.source, name: "=emulator")
-    lua.getGlobal("json")
+    try lua.loadEmulatorChunk("runner")
     context.pushPrimitives(onto: lua)
     try lua.call(arguments: 2, results: 1)
     let invoke = lua.ref()

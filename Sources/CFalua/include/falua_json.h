@@ -1,7 +1,7 @@
-// JSON (and later msgpack) <-> Lua values, straight between bytes and the Lua stack.
+// JSON <-> Lua values, straight between bytes and the Lua stack.
 // Rules: DESIGN.md §4 and docs/design.md. Owned by the codec; Swift only opens the library.
-#ifndef FALUA_CODEC_H
-#define FALUA_CODEC_H
+#ifndef FALUA_JSON_H
+#define FALUA_JSON_H
 
 #include <lua5.4/lua.h>
 

@@ -22,6 +22,8 @@ final class RealtimeSession: @unchecked Sendable {
     case failure(String)
   }
 
+  /// `ctx.png`'s largest side for realtime apps (queued apps have `AppContext.maxImageSide`).
+  private static let maxImageSide = 2048
   /// Inputs kept when `max_buffering` is not given.
   static let defaultBuffering = 1024
 
@@ -47,13 +49,10 @@ final class RealtimeSession: @unchecked Sendable {
 
   /// Starts the app's thread.
   func start() {
-    let thread = Thread { [self] in
+    AppThread.start(name: "falua-emulator realtime \(app.id)") { [self] in
       serve()
       continuation.finish()
     }
-    thread.name = "falua-emulator realtime \(app.id)"
-    thread.stackSize = 16 << 20
-    thread.start()
   }
 
   /// Buffers an input, dropping the oldest one when the buffer is full.
@@ -118,9 +117,7 @@ final class RealtimeSession: @unchecked Sendable {
   }
 
   private func load(into lua: Lua) throws -> LuaRef {
-    try lua.openJSONGlobal()
-    try lua.load(Self.prelude, name: "=realtime")
-    lua.getGlobal("json")
+    try lua.loadEmulatorChunk("realtime")
     lua.push(cFunction: falua_open_msgpack)
     try lua.call(arguments: 0, results: 1)
     lua.newTable(record: 6)
@@ -151,7 +148,7 @@ final class RealtimeSession: @unchecked Sendable {
         lua.push(condition.withLock { received })
         return 1
       },
-      "png": { lua in try Self.png(lua) },
+      "png": { lua in try PNGPrimitive.gradient(lua, maxSide: Self.maxImageSide) },
     ])
     try lua.loadApp(app.source, fileName: app.fileName)
     lua.push(requestID)
@@ -159,37 +156,4 @@ final class RealtimeSession: @unchecked Sendable {
     try lua.call(arguments: 6, results: 1)
     return lua.ref()
   }
-
-  /// `ctx.png(width, height, seed = 0) -> bytes`: the C encoder's deterministic gradient.
-  private static func png(_ lua: Lua) throws -> Int32 {
-    guard let width = lua.integer(at: 1), let height = lua.integer(at: 2), (1...2048).contains(width),
-      (1...2048).contains(height)
-    else { throw LuaError(message: "ctx.png: width and height must be integers from 1 to 2048") }
-    var size = 0
-    guard let png = falua_png_gradient(UInt32(width), UInt32(height), UInt64(bitPattern: Int64(lua.integer(at: 3) ?? 0)), &size)
-    else { throw LuaError(message: "ctx.png: out of memory") }
-    defer { free(png) }
-    lua.push(bytes: Array(UnsafeBufferPointer(start: png, count: size)))
-    return 1
-  }
-
-  /// `(json, msgpack, primitives, app, request_id, path)` → `handle(kind, payload)`. `ctx.received()`
-  /// counts the inputs that arrived so far (dropped ones too).
-  private static let prelude = #"""
-    local json, msgpack, primitive, app, request_id, path = ...
-    if type(app) ~= "table" or type(app.realtime) ~= "function" then
-      error("app has no realtime function", 0)
-    end
-    local ctx = { request_id = request_id, path = path, sleep = primitive.sleep, received = primitive.received,
-      png = primitive.png, close = primitive.close }
-    function ctx.send(value) primitive.emit(msgpack.pack(value, { name = "reply" })) end
-    function ctx.log() end
-    function ctx.meta(value) primitive.meta(json.encode(value)) end
-    return function(kind, payload)
-      local input
-      if kind == "text" then input = json.decode(payload) else input = msgpack.unpack(payload) end
-      local reply = app.realtime(input, ctx)
-      if reply ~= nil then primitive.emit(msgpack.pack(reply, { name = "reply" })) end
-    end
-    """#
 }

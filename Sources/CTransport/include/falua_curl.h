@@ -35,4 +35,7 @@ CURLMcode falua_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 /// curl_multi_setopt for options that take a data pointer (callback contexts).
 CURLMcode falua_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value);
 
+/// libcurl's runtime version, e.g. "7.88.1", for `falua -v` (the macros do not import into Swift).
+const char *falua_curl_version(void);
+
 #endif

@@ -1,9 +1,8 @@
-import CFalua
 import Foundation
 import LuaKit
 
 /// The Swift half of an app's `ctx`: primitives bound to the request its runner is serving
-/// (`RunnerPrelude` wraps them into the `ctx` table). Used only on the runner's thread.
+/// (stdlib/emulator/runner.lua wraps them into the `ctx` table). Used only on the runner's thread.
 final class AppContext {
   private static let levels: Set<String> = ["STDERR", "STDOUT", "ERROR", "INFO", "WARN", "DEBUG"]
   /// Big enough for any demo image, small enough that a typo cannot exhaust memory.
@@ -32,7 +31,7 @@ final class AppContext {
         return 1
       },
       "store": { lua in try self.storeFile(lua) },
-      "png": { lua in try Self.png(lua) },
+      "png": { lua in try PNGPrimitive.gradient(lua, maxSide: Self.maxImageSide) },
       "emit": { lua in try self.emit(lua) },
       "fetch": { lua in try self.fetch(lua) },
     ])
@@ -116,30 +115,6 @@ final class AppContext {
       throw LuaError(message: "ctx.emit: only a stream handler (POST .../stream) can emit events")
     }
     lua.push(channel.emit(Data(lua.bytes(at: 1) ?? [])))
-    return 1
-  }
-
-  /// `ctx.png(width, height, seed = 0) -> bytes`: a deterministic gradient from the C encoder.
-  private static func png(_ lua: Lua) throws -> Int32 {
-    guard let width = lua.integer(at: 1), let height = lua.integer(at: 2),
-      (1...maxImageSide).contains(width), (1...maxImageSide).contains(height)
-    else {
-      throw LuaError(message: "ctx.png: width and height must be integers from 1 to \(maxImageSide)")
-    }
-    var seed = 0
-    if !lua.isNoneOrNil(3) {
-      guard let value = lua.integer(at: 3) else {
-        throw LuaError(message: "ctx.png: seed must be an integer")
-      }
-      seed = value
-    }
-    var size = 0
-    guard let png = falua_png_gradient(UInt32(width), UInt32(height), UInt64(bitPattern: Int64(seed)), &size)
-    else {
-      throw LuaError(message: "ctx.png: out of memory")
-    }
-    defer { free(png) }
-    lua.push(bytes: Array(UnsafeBufferPointer(start: png, count: size)))
     return 1
   }
 }

@@ -1,4 +1,3 @@
-import CFalua
 import Foundation
 import LuaKit
 
@@ -17,7 +16,9 @@ struct AppSource: Sendable {
 enum AppCatalog {
   /// The apps in load order; a later file with an existing id replaces the earlier one.
   static func load(directory: String?, defaultRunners: Int) throws -> [AppSource] {
-    var files = EmbeddedLua.sources.sorted { $0.key < $1.key }.map { ("stdlib/apps/\($0.key).lua", $0.value) }
+    var files = EmbeddedLua.sources.filter { $0.key.hasPrefix("apps.") }.sorted { $0.key < $1.key }.map {
+      ("stdlib/apps/\($0.key.dropFirst("apps.".count)).lua", $0.value)
+    }
     if let directory { files += try readDirectory(directory) }
     var apps: [AppSource] = []
     for (fileName, source) in files {
@@ -85,28 +86,5 @@ enum AppCatalog {
     }
     guard safe else { return false }
     return parts.count == 2 || (parts.count == 3 && ["workflows", "comfy"].contains(parts[0]))
-  }
-}
-
-extension Lua {
-  /// Makes the C JSON codec table the global `json`.
-  func openJSONGlobal() throws {
-    push(cFunction: falua_open_json)
-    try call(arguments: 0, results: 1)
-    setGlobal("json")
-  }
-
-  /// Runs an app file and leaves what it returned on the stack.
-  func loadApp(_ source: String, fileName: String) throws {
-    try load(source, name: "@" + fileName)
-    try call(arguments: 0, results: 1)
-  }
-}
-
-extension String {
-  /// The message part of a rendered Lua error, without the traceback `Lua.call` appends.
-  var withoutTraceback: String {
-    guard let range = range(of: "\nstack traceback:") else { return self }
-    return String(self[..<range.lowerBound])
   }
 }

@@ -1,0 +1,91 @@
+-- The Lua half of an app runner, loaded once per runner state with `(json, primitive)`. It returns
+-- `invoke(run, request_id, path, hint, body)`, which decodes the input, builds `ctx`, calls the app
+-- in protected mode and classifies the ending for Swift (AppRunner.swift):
+-- `"ok", 200, output_json` | `"app_error", status, detail_json, error_type, detail_text` |
+-- `"cancelled"` | `"error", 500, nil, nil, message`.
+-- It lives in Lua because `ctx.error` details are Lua values (a 422 list) that only the codec,
+-- inside the state, can encode.
+local json, primitive = ...
+
+-- ctx.error raises one of these; the runner turns it into the reply the app asked for.
+local AppError = { __name = "fal.AppError" }
+function AppError.__tostring(e)
+  if type(e.detail) == "string" then return ("HTTP %d: %s"):format(e.status, e.detail) end
+  return ("HTTP %d"):format(e.status)
+end
+
+-- ctx.sleep raises this once the request is cancelled.
+local Cancelled = setmetatable({}, {
+  __name = "fal.Cancelled",
+  __tostring = function() return "Request cancelled" end,
+})
+
+local function raise(status, detail, error_type)
+  if math.type(status) ~= "integer" or status < 400 or status > 599 then
+    error("ctx.error: status must be an integer from 400 to 599", 2)
+  end
+  if detail == nil then error("ctx.error: detail is required", 2) end
+  if error_type ~= nil and type(error_type) ~= "string" then
+    error("ctx.error: error_type must be a string", 2)
+  end
+  error(setmetatable({ status = status, detail = detail, error_type = error_type }, AppError), 0)
+end
+
+local function message_of(err)
+  if type(err) == "string" then return err end
+  local mt = getmetatable(err)
+  if type(mt) == "table" and mt.__tostring then
+    local ok, text = pcall(tostring, err)
+    if ok and type(text) == "string" then return text end
+  end
+  return "(error object is a " .. type(err) .. " value)"
+end
+
+local function invalid_body(msg, kind)
+  return "app_error", 422, json.encode({ { loc = { "body" }, msg = msg, type = kind } })
+end
+
+return function(run, request_id, path, hint, body)
+  local input
+  if body:match("^%s*$") then
+    input = json.object({})
+  else
+    local ok, decoded = pcall(json.decode, body)
+    if not ok then return invalid_body("Invalid JSON body: " .. message_of(decoded), "value_error.jsondecode") end
+    if type(decoded) ~= "table" then return invalid_body("value is not a valid dict", "type_error.dict") end
+    input = decoded
+  end
+  local ctx = {
+    request_id = request_id,
+    path = path,
+    hint = hint,
+    log = function(message, level) primitive.log(tostring(message), level) end,
+    sleep = function(seconds)
+      if primitive.sleep(seconds) then error(Cancelled, 0) end
+    end,
+    cancelled = primitive.cancelled,
+    error = raise,
+    store = primitive.store,
+    png = primitive.png,
+    emit = function(value)
+      if not primitive.emit(json.encode(value)) then error(Cancelled, 0) end
+    end,
+    fetch = primitive.fetch,
+  }
+  local ok, output = pcall(run, input, ctx)
+  if ok then
+    local encoded_ok, encoded = pcall(json.encode, output)
+    if encoded_ok then return "ok", 200, encoded end
+    return "error", 500, nil, nil, "cannot encode the app's output: " .. message_of(encoded)
+  end
+  if rawequal(output, Cancelled) then return "cancelled" end
+  if getmetatable(output) == AppError then
+    local encoded_ok, encoded = pcall(json.encode, output.detail)
+    if not encoded_ok then
+      return "error", 500, nil, nil, "ctx.error: cannot encode detail: " .. message_of(encoded)
+    end
+    local text = type(output.detail) == "string" and output.detail or nil
+    return "app_error", output.status, encoded, output.error_type, text
+  end
+  return "error", 500, nil, nil, message_of(output)
+end
