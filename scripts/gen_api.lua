@@ -430,6 +430,8 @@ local function api_markdown()
   add("  ([errors and retries](errors.md)). Every function raises `usage` for a bad argument or option,")
   add("  before any I/O.")
   add("- Every example runs in the tests against the emulator: `falua --local example.lua`.")
+  add("- Concepts: [tasks and concurrency](concurrency.md), [errors and retries](errors.md),")
+  add("  [JSON and msgpack values](values.md), [the emulator](emulator.md).")
   add()
   add("## Contents")
   add()
@@ -585,9 +587,10 @@ local function meta_lua()
   add()
 
   local function field_line(f)
-    local text = f.desc
-    if f.unit then text = text .. " Unit: " .. f.unit .. "." end
-    if f.default then text = text .. " Default: " .. f.default .. "." end
+    local facts = {}
+    if f.unit then facts[#facts + 1] = f.unit end
+    if f.default then facts[#facts + 1] = "default " .. f.default end
+    local text = #facts > 0 and ("%s (%s)"):format(f.desc, table.concat(facts, "; ")) or f.desc
     return ("---@field %s%s %s %s"):format(f.name, f.optional and "?" or "", (f.type:gsub("%?$", "")), text)
   end
 
@@ -600,9 +603,9 @@ local function meta_lua()
   local function function_lines(name, doc, target)
     for _, l in ipairs(doc.desc) do add("---" .. l) end
     local notes = {}
-    if doc.yields then notes[#notes + 1] = "Yields" .. (doc.yields ~= "" and (": " .. doc.yields) or "") .. "." end
+    if doc.yields then notes[#notes + 1] = "* Yields" .. (doc.yields ~= "" and (": " .. doc.yields) or "") .. "." end
     for _, r in ipairs(doc.raises) do
-      notes[#notes + 1] = r.kind == "string" and ("Raises a string: " .. r.desc) or ("Raises `%s`: %s"):format(r.kind, r.desc)
+      notes[#notes + 1] = r.kind == "string" and ("* Raises a string: " .. r.desc) or ("* Raises `%s`: %s"):format(r.kind, r.desc)
     end
     if #notes > 0 then
       add("---")
@@ -616,7 +619,8 @@ local function meta_lua()
     end
     local args = {}
     for _, p in ipairs(doc.params) do
-      add(("---@param %s%s %s %s"):format(p.name, p.optional and p.name ~= "..." and "?" or "", (p.type:gsub("%?$", "")), p.desc))
+      local line = ("---@param %s%s %s %s"):format(p.name, p.optional and p.name ~= "..." and "?" or "", (p.type:gsub("%?$", "")), p.desc)
+      add((line:gsub("%s+$", "")))
       args[#args + 1] = p.name
     end
     for _, r in ipairs(doc.returns) do

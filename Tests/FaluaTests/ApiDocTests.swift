@@ -15,8 +15,9 @@ import Testing
     #expect(result.stdout.contains("generated files up to date"))
   }
 
-  static var examples: [String] {
-    guard let text = try? String(contentsOf: Falua.root.appendingPathComponent("docs/api.md"), encoding: .utf8)
+  /// The ```lua blocks of a Markdown file of the repository.
+  static func luaBlocks(in path: String) -> [String] {
+    guard let text = try? String(contentsOf: Falua.root.appendingPathComponent(path), encoding: .utf8)
     else { return [] }
     var blocks: [String] = []
     var current: [Substring]?
@@ -32,6 +33,12 @@ import Testing
     }
     return blocks
   }
+
+  static var examples: [String] { luaBlocks(in: "docs/api.md") }
+
+  /// The concept pages' snippets, which run like the reference's examples.
+  static let conceptPages = ["docs/concurrency.md", "docs/errors.md", "docs/values.md", "docs/emulator.md"]
+  static var conceptSnippets: [String] { conceptPages.flatMap { luaBlocks(in: $0) } }
 
   /// One example per function, at least: the reference covers the whole `fal.*` surface.
   @Test func everyFunctionHasAnExample() throws {
@@ -50,6 +57,18 @@ import Testing
     #expect(result.status == 0, "api.md example failed:\n\(code)\n\(result.stderr)")
     #expect(result.stderr.isEmpty, "api.md example wrote to stderr:\n\(code)\n\(result.stderr)")
     #expect(!result.stdout.isEmpty, "api.md example printed nothing:\n\(code)")
+  }
+
+  @Test func conceptPagesHaveSnippets() {
+    for page in Self.conceptPages { #expect(!Self.luaBlocks(in: page).isEmpty, "\(page) has no lua snippet") }
+  }
+
+  @Test(arguments: conceptSnippets)
+  func conceptSnippet(_ code: String) throws {
+    let result = try Falua.run(["--local", "-"], input: code)
+    #expect(result.status == 0, "docs snippet failed:\n\(code)\n\(result.stderr)")
+    #expect(result.stderr.isEmpty, "docs snippet wrote to stderr:\n\(code)\n\(result.stderr)")
+    #expect(!result.stdout.isEmpty, "docs snippet printed nothing:\n\(code)")
   }
 
   /// A copy of the sources the generator reads, to break on purpose.

@@ -15,7 +15,7 @@
 ---@field retry fal.RetryPolicy the retry policy in force
 
 ---@class fal.DownloadAllOptions
----@field overwrite? boolean replace files that exist (otherwise an existing file is a usage error, before any download) Default: false.
+---@field overwrite? boolean replace files that exist (otherwise an existing file is a usage error, before any download) (default false)
 
 ---@class fal.Error
 ---What every `fal.*` failure raises (DESIGN.md §5): a table whose `tostring` is one line naming the operation, e.g. `fal.run: HTTP 422 from fal-ai/flux/schnell: prompt: field required (request ...)`. Catch it with `pcall`.
@@ -34,42 +34,42 @@
 ---@field input_path? string for an upload of a `fal.file` marker, where the marker was in the input
 
 ---@class fal.EventsOptions
----@field with_logs? boolean include the runner's logs Default: false.
----@field interval? number time between polls Unit: seconds. Default: 0.1.
----@field mode? "polling"|"streaming" poll, or read the status stream (server-sent events) Default: "polling".
+---@field with_logs? boolean include the runner's logs (default false)
+---@field interval? number time between polls (seconds; default 0.1)
+---@field mode? "polling"|"streaming" poll, or read the status stream (server-sent events) (default "polling")
 
 ---@class fal.FileOptions
----@field content_type? string the media type Default: from the file's extension.
----@field file_name? string the name the CDN gives the file Default: the file's own name.
----@field lifecycle? fal.Lifecycle expiry and access of the file Default: the platform's.
+---@field content_type? string the media type (default from the file's extension)
+---@field file_name? string the name the CDN gives the file (default the file's own name)
+---@field lifecycle? fal.Lifecycle expiry and access of the file (default the platform's)
 
 ---@class fal.GetOptions
----@field interval? number time between status polls Unit: seconds. Default: 0.1.
+---@field interval? number time between status polls (seconds; default 0.1)
 
 ---@class fal.JsonDecodeOptions
----@field keep_null? boolean decode every `null` as `fal.null`, in objects and at the top too Default: false.
+---@field keep_null? boolean decode every `null` as `fal.null`, in objects and at the top too (default false)
 
 ---@class fal.JsonEncodeOptions
----@field name? string the name of the value in error messages, e.g. `input.images[2]: ...` Default: "value".
----@field indent? integer pretty-print with this many spaces per level, 0 to 32 (0: one line) Default: 0.
+---@field name? string the name of the value in error messages, e.g. `input.images[2]: ...` (default "value")
+---@field indent? integer pretty-print with this many spaces per level, 0 to 32 (0: one line) (default 0)
 
 ---@class fal.Lifecycle
 ---How long an uploaded file lives and who may read it (PROTOCOL.md §12.5); sent in the `X-Fal-Object-Lifecycle` headers.
----@field expires_in? "never"|"immediate"|"1h"|"1d"|"7d"|"30d"|"1y"|integer when the file expires: a named duration or a positive number of seconds Default: the platform's.
+---@field expires_in? "never"|"immediate"|"1h"|"1d"|"7d"|"30d"|"1y"|integer when the file expires: a named duration or a positive number of seconds (default the platform's)
 ---@field initial_acl? {default: "hide"|"forbid"|"allow", rules: {user: string, decision: "hide"|"forbid"|"allow"}[]?} the file's access rules: a default decision and per-user ones
 
 ---@class fal.MsgpackOptions
----@field name? string the name of the value in error messages Default: "value".
+---@field name? string the name of the value in error messages (default "value")
 
 ---@class fal.RealtimeOptions
----@field path? string the app's realtime route Default: "/realtime".
----@field use_jwt? boolean authenticate with a short-lived token (`POST {rest_url}/tokens/`) in the URL; false sends the key header instead Default: true.
----@field token_expiration? integer lifetime of that token, a whole number Unit: seconds. Default: 120.
----@field max_buffering? integer how many inputs the server keeps when they arrive faster than the app answers (1 to 60; the oldest are dropped) Default: the server's.
----@field throttle_interval? number at most one send per interval: later sends replace the pending message Unit: seconds. Default: 0.
----@field encode? (fun(message: any): string) encodes each message: a string goes as a text frame, `fal.bytes(s)` as a binary one Default: msgpack.
----@field decode? (fun(data: string): any) decodes each binary frame Default: msgpack.
----@field timeout? number the longest wait for the connection to open Unit: seconds. Default: 90.
+---@field path? string the app's realtime route (default "/realtime")
+---@field use_jwt? boolean authenticate with a short-lived token (`POST {rest_url}/tokens/`) in the URL; false sends the key header instead (default true)
+---@field token_expiration? integer lifetime of that token, a whole number (seconds; default 120)
+---@field max_buffering? integer how many inputs the server keeps when they arrive faster than the app answers (1 to 60; the oldest are dropped) (default the server's)
+---@field throttle_interval? number at most one send per interval: later sends replace the pending message (seconds; default 0)
+---@field encode? (fun(message: any): string) encodes each message: a string goes as a text frame, `fal.bytes(s)` as a binary one (default msgpack)
+---@field decode? (fun(data: string): any) decodes each binary frame (default msgpack)
+---@field timeout? number the longest wait for the connection to open (seconds; default 90)
 
 ---@class fal.RequestInfo
 ---Facts about the request a call made.
@@ -77,28 +77,28 @@
 
 ---@class fal.RequestOptions
 ---Options every call to an endpoint takes (the Python client's names).
----@field path? string a path appended to the endpoint id, e.g. "/custom-endpoint" Default: "".
+---@field path? string a path appended to the endpoint id, e.g. "/custom-endpoint" (default "")
 ---@field headers? table<string, string> extra HTTP headers, e.g. `{ ["X-Fal-No-Retry"] = "1" }` (no line breaks)
----@field start_timeout? number server-side deadline until a runner starts the request (HTTP 504 past it); more than 1 Unit: seconds.
+---@field start_timeout? number server-side deadline until a runner starts the request (HTTP 504 past it); more than 1 (seconds)
 ---@field hint? string routing hint: requests with the same hint go to the same runner when possible
 
 ---@class fal.RetryPolicy
 ---Retries of transient failures (408, 409, 429, ingress 502/503/504, dropped connections): exponential backoff with jitter, as the Python client.
----@field max_attempts? integer attempts in all, the first included (1: no retries) Default: 10.
----@field base_delay? number delay before the first retry, doubled at each next one Unit: seconds. Default: 0.1.
----@field max_delay? number the longest delay between two attempts Unit: seconds. Default: 30.
+---@field max_attempts? integer attempts in all, the first included (1: no retries) (default 10)
+---@field base_delay? number delay before the first retry, doubled at each next one (seconds; default 0.1)
+---@field max_delay? number the longest delay between two attempts (seconds; default 30)
 
 ---@class fal.RunOptions: fal.RequestOptions
----@field timeout? number client-side limit on the whole HTTP exchange; the server is not told Unit: seconds. Default: none.
+---@field timeout? number client-side limit on the whole HTTP exchange; the server is not told (seconds; default none)
 
 ---@class fal.Settings
 ---Settings for `fal.config`; each one replaces the current value.
----@field key? string the API key (`Authorization: Key ...`); never shown again Default: FAL_KEY, or FAL_KEY_ID:FAL_KEY_SECRET.
----@field run_url? string base URL of direct runs Default: https://fal.run.
----@field queue_url? string base URL of the queue Default: https://queue.fal.run.
----@field rest_url? string base URL of the REST API (tokens, storage, webhook keys) Default: https://rest.fal.ai.
----@field cdn_url? string base URL of the CDN for uploads Default: https://v3.fal.media.
----@field user_agent? string the `User-Agent` header Default: falua/0.1.
+---@field key? string the API key (`Authorization: Key ...`); never shown again (default FAL_KEY, or FAL_KEY_ID:FAL_KEY_SECRET)
+---@field run_url? string base URL of direct runs (default https://fal.run)
+---@field queue_url? string base URL of the queue (default https://queue.fal.run)
+---@field rest_url? string base URL of the REST API (tokens, storage, webhook keys) (default https://rest.fal.ai)
+---@field cdn_url? string base URL of the CDN for uploads (default https://v3.fal.media)
+---@field user_agent? string the `User-Agent` header (default falua/0.1)
 ---@field retry? fal.RetryPolicy how transient failures are retried
 
 ---@class fal.Status
@@ -112,24 +112,24 @@
 ---@field error_type? string the platform's error type of a failed request
 
 ---@class fal.StatusOptions
----@field with_logs? boolean include the runner's logs Default: false.
+---@field with_logs? boolean include the runner's logs (default false)
 
 ---@class fal.StreamOptions
----@field path? string the streaming route, replacing "/stream" Default: "/stream".
----@field timeout? number the longest wait for each event (not for the whole stream) Unit: seconds. Default: none.
+---@field path? string the streaming route, replacing "/stream" (default "/stream")
+---@field timeout? number the longest wait for each event (not for the whole stream) (seconds; default none)
 ---@field headers? table<string, string> extra HTTP headers
 
 ---@class fal.SubmitOptions: fal.RequestOptions
----@field priority? "normal"|"low" queue priority Default: "normal".
+---@field priority? "normal"|"low" queue priority (default "normal")
 ---@field webhook_url? string the platform POSTs the result to this URL when the request completes
 
 ---@class fal.SubscribeOptions: fal.SubmitOptions
----@field with_logs? boolean ask for the runner's logs with each status Default: false.
----@field interval? number time between status polls Unit: seconds. Default: 0.1.
+---@field with_logs? boolean ask for the runner's logs with each status (default false)
+---@field interval? number time between status polls (seconds; default 0.1)
 ---@field on_enqueue? fun(request_id: string) called once, when the request is in the queue
 ---@field on_queue_update? fun(status: fal.Status) called with each status until COMPLETED (included)
----@field client_timeout? number limit on the whole wait; past it the request is cancelled on the server and `timeout` raised; also the `start_timeout` when that is not set Unit: seconds. Default: none.
----@field mode? "polling"|"streaming" how statuses are read: polling, or one status stream (server-sent events) Default: "polling".
+---@field client_timeout? number limit on the whole wait; past it the request is cancelled on the server and `timeout` raised; also the `start_timeout` when that is not set (seconds; default none)
+---@field mode? "polling"|"streaming" how statuses are read: polling, or one status stream (server-sent events) (default "polling")
 
 ---@class fal.TaskResult
 ---How one task of `fal.wait_all` ended.
@@ -139,16 +139,16 @@
 ---@field error any what it raised (when not ok)
 
 ---@class fal.UploadFileOptions
----@field lifecycle? fal.Lifecycle expiry and access of the file Default: the platform's.
----@field content_type? string the media type Default: from the file's extension.
----@field file_name? string the name the CDN gives the file Default: the file's own name.
+---@field lifecycle? fal.Lifecycle expiry and access of the file (default the platform's)
+---@field content_type? string the media type (default from the file's extension)
+---@field file_name? string the name the CDN gives the file (default the file's own name)
 
 ---@class fal.UploadOptions
----@field lifecycle? fal.Lifecycle expiry and access of the file Default: the platform's.
+---@field lifecycle? fal.Lifecycle expiry and access of the file (default the platform's)
 
 ---@class fal.VerifyOptions
----@field jwks_url? string where fal publishes its public keys Default: {rest_url}/.well-known/jwks.json.
----@field tolerance? number the largest accepted difference between the delivery's timestamp and now Unit: seconds. Default: 300.
+---@field jwks_url? string where fal publishes its public keys (default {rest_url}/.well-known/jwks.json)
+---@field tolerance? number the largest accepted difference between the delivery's timestamp and now (seconds; default 300)
 
 ---@class fal
 fal = {}
@@ -161,12 +161,12 @@ fal.json = {}
 ---output. Transient failures (429, ingress 502/503/504, dropped connections) are retried; nothing
 ---is retried on the server's side. `fal.file` markers in `input` are uploaded first.
 ---
----Yields: waits for the reply.
----Raises `usage`: a bad endpoint id, option or input that cannot be encoded, before any I/O
----Raises `validation`: the endpoint refused the input (HTTP 422); `field_errors` lists why
----Raises `http`: any other error reply (`status`, `detail`, `error_type`)
----Raises `timeout`: the `timeout` or `start_timeout` expired
----Raises `network`: the connection failed after the retries
+---* Yields: waits for the reply.
+---* Raises `usage`: a bad endpoint id, option or input that cannot be encoded, before any I/O
+---* Raises `validation`: the endpoint refused the input (HTTP 422); `field_errors` lists why
+---* Raises `http`: any other error reply (`status`, `detail`, `error_type`)
+---* Raises `timeout`: the `timeout` or `start_timeout` expired
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local out, info = fal.run("fal-ai/flux/schnell", { prompt = "a sunset over mountains" })
@@ -174,7 +174,7 @@ fal.json = {}
 ---```
 ---@param endpoint string the endpoint id, e.g. "fal-ai/flux/schnell" (owner/alias[/path])
 ---@param input? table the input, sent as JSON (nil sends `{}`)
----@param opts? fal.RunOptions 
+---@param opts? fal.RunOptions
 ---@return table result # the endpoint's output, decoded from JSON
 ---@return fal.RequestInfo info # the request id
 function fal.run(endpoint, input, opts) end
@@ -184,13 +184,13 @@ function fal.run(endpoint, input, opts) end
 ---progress; a callback's error fails the call. With `client_timeout`, the request is cancelled on
 ---the server when the wait is over.
 ---
----Yields: waits for completion.
----Raises `usage`: a bad endpoint id, option or input, before any I/O
----Raises `validation`: the endpoint refused the input (HTTP 422)
----Raises `http`: the request failed, or an error reply
----Raises `timeout`: `client_timeout` expired (the request was cancelled), or `start_timeout`
----Raises `callback`: `on_enqueue` or `on_queue_update` raised an error
----Raises `network`: the connection failed after the retries
+---* Yields: waits for completion.
+---* Raises `usage`: a bad endpoint id, option or input, before any I/O
+---* Raises `validation`: the endpoint refused the input (HTTP 422)
+---* Raises `http`: the request failed, or an error reply
+---* Raises `timeout`: `client_timeout` expired (the request was cancelled), or `start_timeout`
+---* Raises `callback`: `on_enqueue` or `on_queue_update` raised an error
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local out, info = fal.subscribe("fal-ai/flux/schnell", { prompt = "a sunset" }, {
@@ -201,7 +201,7 @@ function fal.run(endpoint, input, opts) end
 ---```
 ---@param endpoint string the endpoint id, e.g. "fal-ai/flux/schnell"
 ---@param input? table the input, sent as JSON (nil sends `{}`)
----@param opts? fal.SubscribeOptions 
+---@param opts? fal.SubscribeOptions
 ---@return table result # the endpoint's output
 ---@return fal.RequestInfo info # the request id
 function fal.subscribe(endpoint, input, opts) end
@@ -211,10 +211,10 @@ function fal.subscribe(endpoint, input, opts) end
 ---`handle:iter_events`, `handle:get`, or receive it at `webhook_url`. Ctrl-C cancels the
 ---program's unfinished requests on the server.
 ---
----Yields: waits for the queue's reply.
----Raises `usage`: a bad endpoint id, option or input, before any I/O
----Raises `http`: an error reply to the submit (a malformed reply too)
----Raises `network`: the connection failed after the retries
+---* Yields: waits for the queue's reply.
+---* Raises `usage`: a bad endpoint id, option or input, before any I/O
+---* Raises `http`: an error reply to the submit (a malformed reply too)
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local handle = fal.submit("fal-ai/echo", { prompt = "hello" }, { priority = "low" })
@@ -222,14 +222,14 @@ function fal.subscribe(endpoint, input, opts) end
 ---```
 ---@param endpoint string the endpoint id, e.g. "fal-ai/flux/schnell"
 ---@param input? table the input, sent as JSON (nil sends `{}`)
----@param opts? fal.SubmitOptions 
+---@param opts? fal.SubmitOptions
 ---@return fal.Handle handle # the queued request
 function fal.submit(endpoint, input, opts) end
 
 ---Returns a handle for a request already in the queue, to come back to it from a saved request
 ---id. No I/O: the request is not looked up.
 ---
----Raises `usage`: a bad endpoint id or request id type
+---* Raises `usage`: a bad endpoint id or request id type
 ---
 ---```lua
 ---local first = fal.submit("fal-ai/echo", { n = 1 })
@@ -243,10 +243,10 @@ function fal.get_handle(endpoint, request_id) end
 
 ---`handle:status` by endpoint and request id: the request's status, asked once.
 ---
----Yields: waits for the reply.
----Raises `usage`: a bad endpoint id, request id or option
----Raises `http`: an error reply (404 for an unknown request id)
----Raises `network`: the connection failed after the retries
+---* Yields: waits for the reply.
+---* Raises `usage`: a bad endpoint id, request id or option
+---* Raises `http`: an error reply (404 for an unknown request id)
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local id = fal.submit("fal-ai/echo", { n = 1 }).request_id
@@ -254,17 +254,17 @@ function fal.get_handle(endpoint, request_id) end
 ---```
 ---@param endpoint string the endpoint id
 ---@param request_id string the request id
----@param opts? fal.StatusOptions 
+---@param opts? fal.StatusOptions
 ---@return fal.Status status # the status
 function fal.status(endpoint, request_id, opts) end
 
 ---`handle:get` by endpoint and request id: waits for completion and returns the result.
 ---
----Yields: waits for completion.
----Raises `usage`: a bad endpoint id, request id or option
----Raises `validation`: the request failed with HTTP 422
----Raises `http`: the request failed, or an error reply
----Raises `network`: the connection failed after the retries
+---* Yields: waits for completion.
+---* Raises `usage`: a bad endpoint id, request id or option
+---* Raises `validation`: the request failed with HTTP 422
+---* Raises `http`: the request failed, or an error reply
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local id = fal.submit("fal-ai/echo", { n = 2 }).request_id
@@ -272,16 +272,16 @@ function fal.status(endpoint, request_id, opts) end
 ---```
 ---@param endpoint string the endpoint id
 ---@param request_id string the request id
----@param opts? fal.GetOptions 
+---@param opts? fal.GetOptions
 ---@return table result # the endpoint's output
 function fal.result(endpoint, request_id, opts) end
 
 ---`handle:cancel` by endpoint and request id.
 ---
----Yields: waits for the reply.
----Raises `usage`: a bad endpoint id or request id
----Raises `http`: an error reply
----Raises `network`: the connection failed after the retries
+---* Yields: waits for the reply.
+---* Raises `usage`: a bad endpoint id or request id
+---* Raises `http`: an error reply
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local id = fal.submit("fal-ai/echo", { sleep = 5 }).request_id
@@ -297,12 +297,12 @@ function fal.cancel(endpoint, request_id) end
 ---Events are decoded as they are read; `for event in fal.stream(...) do` reads them all.
 ---Nothing is retried: events already delivered would be replayed.
 ---
----Yields: waits for the reply to begin.
----Raises `usage`: a bad endpoint id, option or input, before any I/O
----Raises `validation`: the endpoint refused the input (HTTP 422)
----Raises `http`: any other error reply (404: the app has no streaming route)
----Raises `timeout`: no reply within `timeout`
----Raises `network`: the connection failed
+---* Yields: waits for the reply to begin.
+---* Raises `usage`: a bad endpoint id, option or input, before any I/O
+---* Raises `validation`: the endpoint refused the input (HTTP 422)
+---* Raises `http`: any other error reply (404: the app has no streaming route)
+---* Raises `timeout`: no reply within `timeout`
+---* Raises `network`: the connection failed
 ---
 ---```lua
 ---for event in fal.stream("fal-ai/any-llm", { prompt = "hello streaming world" }, { timeout = 30 }) do
@@ -311,7 +311,7 @@ function fal.cancel(endpoint, request_id) end
 ---```
 ---@param endpoint string the endpoint id, e.g. "fal-ai/any-llm"
 ---@param input? table the input, sent as JSON (nil sends `{}`)
----@param opts? fal.StreamOptions 
+---@param opts? fal.StreamOptions
 ---@return fal.Stream stream # the stream (also the iterator, with `nil, nil, stream` after it for the generic `for`)
 function fal.stream(endpoint, input, opts) end
 
@@ -319,12 +319,12 @@ function fal.stream(endpoint, input, opts) end
 ---Messages are tables packed as msgpack in binary frames both ways; many messages can follow
 ---one another on the one connection to a warm runner.
 ---
----Yields: waits for the token and the WebSocket handshake.
----Raises `usage`: a bad endpoint id or option
----Raises `http`: the token request failed
----Raises `realtime`: the server refused or closed the connection (`code`, `status`)
----Raises `timeout`: the connection did not open within `timeout`
----Raises `network`: the connection failed
+---* Yields: waits for the token and the WebSocket handshake.
+---* Raises `usage`: a bad endpoint id or option
+---* Raises `http`: the token request failed
+---* Raises `realtime`: the server refused or closed the connection (`code`, `status`)
+---* Raises `timeout`: the connection did not open within `timeout`
+---* Raises `network`: the connection failed
 ---
 ---```lua
 ---local conn <close> = fal.realtime("fal-ai/realtime-echo")
@@ -332,7 +332,7 @@ function fal.stream(endpoint, input, opts) end
 ---print(conn:recv(10).prompt)
 ---```
 ---@param endpoint string the endpoint id, e.g. "fal-ai/realtime-echo"
----@param opts? fal.RealtimeOptions 
+---@param opts? fal.RealtimeOptions
 ---@return fal.Realtime conn # the open connection
 function fal.realtime(endpoint, opts) end
 
@@ -349,21 +349,21 @@ function fal.bytes(s) end
 ---Packs a value as msgpack, with the JSON rules for tables (arrays, objects, `fal.null`):
 ---integers as ints, floats as float 64, strings as `str`, `fal.bytes` as `bin`.
 ---
----Raises a string: a value msgpack cannot hold (a function, a mixed table), named by its path
+---* Raises a string: a value msgpack cannot hold (a function, a mixed table), named by its path
 ---
 ---```lua
 ---local data = fal.msgpack.pack({ 1, 2, 3 })
 ---print(#data, data:byte(1) == 0x93)
 ---```
 ---@param value any the value to pack
----@param opts? fal.MsgpackOptions 
+---@param opts? fal.MsgpackOptions
 ---@return string data # the msgpack bytes
 function fal.msgpack.pack(value, opts) end
 
 ---Unpacks one msgpack value: `bin` and `str` as strings, `nil` as `fal.null` in arrays, maps as
 ---tables that pack back the same.
 ---
----Raises a string: bytes that are not one whole msgpack value
+---* Raises a string: bytes that are not one whole msgpack value
 ---
 ---```lua
 ---local value = fal.msgpack.unpack(fal.msgpack.pack({ prompt = "a cat", steps = 2 }))
@@ -377,7 +377,7 @@ function fal.msgpack.unpack(data) end
 ---waits (any yielding call). Every `fal.*` call that waits blocks only its own task. The program
 ---ends when every task has ended; a failed task nobody waited for is reported on stderr.
 ---
----Raises `usage`: `fn` is not callable
+---* Raises `usage`: `fn` is not callable
 ---
 ---```lua
 ---local a = fal.spawn(fal.run, "fal-ai/echo", { who = "a" })
@@ -394,8 +394,8 @@ function fal.spawn(fn, ...) end
 ---Waits for every task and returns how each ended, in the order given. One task's failure does
 ---not stop the others and is not raised.
 ---
----Yields: waits for the tasks.
----Raises `usage`: `tasks` is not a list of tasks, or the wait is outside any task
+---* Yields: waits for the tasks.
+---* Raises `usage`: `tasks` is not a list of tasks, or the wait is outside any task
 ---
 ---```lua
 ---local tasks = {}
@@ -412,8 +412,8 @@ function fal.wait_all(tasks) end
 ---Waits for the first of the tasks to end and returns its position and how it ended. The other
 ---tasks keep running (cancel them if they are no longer needed).
 ---
----Yields: waits for a task.
----Raises `usage`: an empty list, an item that is not a task, or a wait outside any task
+---* Yields: waits for a task.
+---* Raises `usage`: an empty list, an item that is not a task, or a wait outside any task
 ---
 ---```lua
 ---local racers = {
@@ -432,8 +432,8 @@ function fal.wait_any(tasks) end
 
 ---Waits `seconds` without blocking other tasks (a timer on the event loop).
 ---
----Yields: waits for the timer.
----Raises `usage`: a negative or non-number duration
+---* Yields: waits for the timer.
+---* Raises `usage`: a negative or non-number duration
 ---
 ---```lua
 ---local started = fal.clock()
@@ -448,10 +448,10 @@ function fal.sleep(seconds) end
 ---100 MiB the upload is multipart (10 MiB parts, 10 at a time); a failed CDN upload falls back to
 ---the storage API's signed-URL upload.
 ---
----Yields: waits for the upload.
----Raises `usage`: a bad argument, option or lifecycle field, before any I/O
----Raises `http`: the storage API or the CDN refused the upload
----Raises `network`: the connection failed after the retries
+---* Yields: waits for the upload.
+---* Raises `usage`: a bad argument, option or lifecycle field, before any I/O
+---* Raises `http`: the storage API or the CDN refused the upload
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local url = fal.upload("hello, fal", "text/plain", "hello.txt", { lifecycle = { expires_in = "1h" } })
@@ -460,17 +460,17 @@ function fal.sleep(seconds) end
 ---@param bytes string the file's bytes
 ---@param content_type string its media type, e.g. "image/png"
 ---@param file_name? string the name the CDN gives the file [default: "upload.bin"]
----@param opts? fal.UploadOptions 
+---@param opts? fal.UploadOptions
 ---@return string url # the file's URL
 function fal.upload(bytes, content_type, file_name, opts) end
 
 ---Uploads a local file to fal's CDN, streamed from disk (never held in memory whole), and
 ---returns its URL. Multipart above 100 MiB, as `fal.upload`.
 ---
----Yields: waits for the upload.
----Raises `usage`: the file cannot be read, or a bad option, before any upload
----Raises `http`: the storage API or the CDN refused the upload
----Raises `network`: the connection failed after the retries
+---* Yields: waits for the upload.
+---* Raises `usage`: the file cannot be read, or a bad option, before any upload
+---* Raises `http`: the storage API or the CDN refused the upload
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local path = os.tmpname()
@@ -479,7 +479,7 @@ function fal.upload(bytes, content_type, file_name, opts) end
 ---os.remove(path)
 ---```
 ---@param path string the file's path
----@param opts? fal.UploadFileOptions 
+---@param opts? fal.UploadFileOptions
 ---@return string url # the file's URL
 function fal.upload_file(path, opts) end
 
@@ -488,7 +488,7 @@ function fal.upload_file(path, opts) end
 ---caller's table is not changed. A missing file fails the call before any upload, naming where in
 ---the input the marker was.
 ---
----Raises `usage`: a bad argument or option
+---* Raises `usage`: a bad argument or option
 ---
 ---```lua
 ---local path = os.tmpname()
@@ -498,14 +498,14 @@ function fal.upload_file(path, opts) end
 ---os.remove(path)
 ---```
 ---@param path string the file's path (read when the input is sent)
----@param opts? fal.FileOptions 
+---@param opts? fal.FileOptions
 ---@return table marker # the marker (`tostring` shows the path)
 function fal.file(path, opts) end
 
 ---Returns a marker for bytes in memory, as `fal.file` does for a file: uploaded and replaced by
 ---its URL when the input is sent.
 ---
----Raises `usage`: a bad argument
+---* Raises `usage`: a bad argument
 ---
 ---```lua
 ---local out = fal.run("fal-ai/echo", { docs = { fal.file_bytes("inline bytes", "text/plain", "a.txt") } })
@@ -520,7 +520,7 @@ function fal.file_bytes(bytes, content_type, file_name) end
 ---Returns a `data:` URI of the bytes, to carry a small file inline in an input instead of
 ---uploading it.
 ---
----Raises `usage`: a bad argument
+---* Raises `usage`: a bad argument
 ---
 ---```lua
 ---print(fal.encode("hi", "text/plain"))
@@ -532,7 +532,7 @@ function fal.encode(bytes, content_type) end
 
 ---Returns a `data:` URI of a local file, its media type from the extension.
 ---
----Raises `usage`: the file cannot be read
+---* Raises `usage`: the file cannot be read
 ---
 ---```lua
 ---local path = os.tmpname() .. ".txt"
@@ -547,10 +547,10 @@ function fal.encode_file(path) end
 ---Fetches a URL (a result's file): streamed to `path` when given (and the path returned), else
 ---returned as a string. No fal key is sent.
 ---
----Yields: waits for the transfer.
----Raises `usage`: a bad argument, or a path that cannot be written
----Raises `http`: an error reply
----Raises `network`: the connection failed after the retries
+---* Yields: waits for the transfer.
+---* Raises `usage`: a bad argument, or a path that cannot be written
+---* Raises `http`: an error reply
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local out = fal.run("fal-ai/flux/schnell", { prompt = "a lighthouse" })
@@ -567,10 +567,10 @@ function fal.download(url, path) end
 ---directory, concurrently, named after the URL's last segment (`name-2.png` on a clash); returns
 ---the paths, one per URL, in the order found.
 ---
----Yields: waits for the transfers.
----Raises `usage`: `dir` is not a directory, or a file exists and `overwrite` is not set
----Raises `http`: an error reply
----Raises `network`: the connection failed after the retries
+---* Yields: waits for the transfers.
+---* Raises `usage`: `dir` is not a directory, or a file exists and `overwrite` is not set
+---* Raises `http`: an error reply
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local dir = os.tmpname()
@@ -582,7 +582,7 @@ function fal.download(url, path) end
 ---```
 ---@param result table a call's result
 ---@param dir string an existing directory
----@param opts? fal.DownloadAllOptions 
+---@param opts? fal.DownloadAllOptions
 ---@return string[] paths # the saved files
 function fal.download_all(result, dir, opts) end
 
@@ -590,9 +590,9 @@ function fal.download_all(result, dir, opts) end
 ---body hash (against fal's published keys, fetched once a day) and the timestamp's age. Returns
 ---the decoded notice. Pass the request's headers (any case) and its raw body, unparsed.
 ---
----Yields: fetches the keys when they are not cached.
----Raises `usage`: a bad argument or option
----Raises `webhook`: a missing header, a stale timestamp, a bad signature, no keys, or a body that is not JSON
+---* Yields: fetches the keys when they are not cached.
+---* Raises `usage`: a bad argument or option
+---* Raises `webhook`: a missing header, a stale timestamp, a bad signature, no keys, or a body that is not JSON
 ---
 ---```lua
 ---local sink = fal.config().rest_url .. "/_emulator/webhooks/api-doc"
@@ -606,7 +606,7 @@ function fal.download_all(result, dir, opts) end
 ---```
 ---@param headers table<string, string> the delivery's HTTP headers (`X-Fal-Webhook-*`)
 ---@param body string the raw request body
----@param opts? fal.VerifyOptions 
+---@param opts? fal.VerifyOptions
 ---@return table notice # the decoded body: `request_id`, `gateway_request_id`, `status` ("OK" or "ERROR"), `payload`, `error`
 function fal.webhook.verify(headers, body, opts) end
 
@@ -614,14 +614,14 @@ function fal.webhook.verify(headers, body, opts) end
 ---fraction, object keys are sorted, `fal.null` is `null`. A table with keys 1..n is an array,
 ---an empty table `{}` is an object unless marked with `fal.array`.
 ---
----Raises a string: a value JSON cannot hold (a function, a NaN, a mixed table), named by its path
+---* Raises a string: a value JSON cannot hold (a function, a NaN, a mixed table), named by its path
 ---
 ---```lua
 ---print(fal.json.encode({ prompt = "a fox", steps = 4, scale = 3.5, tags = fal.array({}) }))
 ---print(fal.json.encode({ b = 1, a = { 1, 2 } }, { indent = 2 }))
 ---```
 ---@param value any the value to encode
----@param opts? fal.JsonEncodeOptions 
+---@param opts? fal.JsonEncodeOptions
 ---@return string json # the JSON text
 function fal.json.encode(value, opts) end
 
@@ -629,14 +629,14 @@ function fal.json.encode(value, opts) end
 ---floats; `null` is an absent key in objects and `fal.null` in arrays. Decoded tables remember
 ---whether they were arrays or objects, so they encode back the same.
 ---
----Raises a string: text that is not JSON, with the line and column
+---* Raises a string: text that is not JSON, with the line and column
 ---
 ---```lua
 ---local value = fal.json.decode('{"n": 1, "x": 1.0, "list": [1, null, 3], "gone": null}')
 ---print(math.type(value.n), math.type(value.x), value.list[2] == fal.null, value.gone)
 ---```
 ---@param text string the JSON text
----@param opts? fal.JsonDecodeOptions 
+---@param opts? fal.JsonDecodeOptions
 ---@return any value # the decoded value (nil for a top-level `null` unless `keep_null`)
 function fal.json.decode(text, opts) end
 
@@ -677,7 +677,7 @@ function fal.is_error(v) end
 ---the key). Without `settings`, only returns it. The environment is read at start-up (`FAL_KEY`,
 ---`FALUA_RUN_URL`...; see the README); `falua --local` points the URLs at the emulator.
 ---
----Raises `usage`: an unknown setting, a wrong type, a retry value out of range
+---* Raises `usage`: an unknown setting, a wrong type, a retry value out of range
 ---
 ---```lua
 ---fal.config({ retry = { max_attempts = 3 } })
@@ -706,9 +706,9 @@ local Handle = {}
 
 ---Asks the queue for the request's status once.
 ---
----Yields: waits for the reply.
----Raises `http`: an error reply (404 for an unknown request id)
----Raises `network`: the connection failed after the retries
+---* Yields: waits for the reply.
+---* Raises `http`: an error reply (404 for an unknown request id)
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local handle = fal.submit("fal-ai/echo", { sleep = 0.2 })
@@ -716,16 +716,16 @@ local Handle = {}
 ---handle:get()
 ---print(handle:status({ with_logs = true }).status)
 ---```
----@param opts? fal.StatusOptions 
+---@param opts? fal.StatusOptions
 ---@return fal.Status status # the status
 function Handle:status(opts) end
 
 ---Returns an iterator over the request's statuses, for `for status in handle:iter_events() do`:
 ---one per poll (or per streamed event) until COMPLETED, which is the last one.
 ---
----Yields: each step waits for the next status.
----Raises `http`: an error reply while reading a status
----Raises `network`: the connection failed
+---* Yields: each step waits for the next status.
+---* Raises `http`: an error reply while reading a status
+---* Raises `network`: the connection failed
 ---
 ---```lua
 ---local handle = fal.submit("fal-ai/echo", { logs = 2 })
@@ -733,31 +733,31 @@ function Handle:status(opts) end
 ---  print(status.status, #(status.logs or {}))
 ---end
 ---```
----@param opts? fal.EventsOptions 
+---@param opts? fal.EventsOptions
 ---@return fun(): fal # .Status? next the iterator
 function Handle:iter_events(opts) end
 
 ---Waits until the request completes, polling its status, and returns its result.
 ---
----Yields: waits for completion.
----Raises `validation`: the request failed with HTTP 422
----Raises `http`: the request failed (its status, `detail`, `error_type`), or an error reply
----Raises `network`: the connection failed after the retries
+---* Yields: waits for completion.
+---* Raises `validation`: the request failed with HTTP 422
+---* Raises `http`: the request failed (its status, `detail`, `error_type`), or an error reply
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local handle = fal.submit("fal-ai/flux/schnell", { prompt = "a red fox" })
 ---print(handle:get({ interval = 0.05 }).images[1].url)
 ---```
----@param opts? fal.GetOptions 
+---@param opts? fal.GetOptions
 ---@return table result # the endpoint's output
 function Handle:get(opts) end
 
 ---Asks the queue to cancel the request: a queued request is dropped, a running one stops when
 ---the app notices (its status then ends COMPLETED with `error_type` "client_cancelled").
 ---
----Yields: waits for the reply.
----Raises `http`: an error reply (a request already completed is not an error)
----Raises `network`: the connection failed after the retries
+---* Yields: waits for the reply.
+---* Raises `http`: an error reply (a request already completed is not an error)
+---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
 ---local handle = fal.submit("fal-ai/echo", { sleep = 5 })
@@ -776,11 +776,11 @@ local Stream = {}
 ---Returns the next event, decoded from JSON, waiting for it if none is buffered; nil at the end
 ---of the stream. An `event: error` the server sends mid-stream is raised.
 ---
----Yields: waits for the next event.
----Raises `validation`: the app failed mid-stream with HTTP 422
----Raises `http`: the app failed mid-stream, or an event is not JSON
----Raises `timeout`: no event within the stream's `timeout`
----Raises `network`: the connection dropped (also in the middle of an event)
+---* Yields: waits for the next event.
+---* Raises `validation`: the app failed mid-stream with HTTP 422
+---* Raises `http`: the app failed mid-stream, or an event is not JSON
+---* Raises `timeout`: no event within the stream's `timeout`
+---* Raises `network`: the connection dropped (also in the middle of an event)
 ---
 ---```lua
 ---local stream = fal.stream("fal-ai/any-llm", { prompt = "one two three" })
@@ -794,11 +794,11 @@ function Stream:next() end
 ---Reads the rest of the stream and returns its last event (the JS client's `done()`): for most
 ---apps, the final output.
 ---
----Yields: waits for the end of the stream.
----Raises `http`: as `stream:next`
----Raises `validation`: as `stream:next`
----Raises `timeout`: as `stream:next`
----Raises `network`: as `stream:next`
+---* Yields: waits for the end of the stream.
+---* Raises `http`: as `stream:next`
+---* Raises `validation`: as `stream:next`
+---* Raises `timeout`: as `stream:next`
+---* Raises `network`: as `stream:next`
 ---
 ---```lua
 ---local stream = fal.stream("fal-ai/any-llm", { prompt = "the quick brown fox" })
@@ -837,9 +837,9 @@ local Realtime = {}
 ---Returns once the frame is queued; with `throttle_interval`, at most one message per interval
 ---goes out and the latest one wins.
 ---
----Raises `usage`: a message msgpack cannot pack, or a bad `encode` result
----Raises `realtime`: the connection is closed, or the server closed it with an error code
----Raises `network`: the connection failed
+---* Raises `usage`: a message msgpack cannot pack, or a bad `encode` result
+---* Raises `realtime`: the connection is closed, or the server closed it with an error code
+---* Raises `network`: the connection failed
 ---
 ---```lua
 ---local conn <close> = fal.realtime("fal-ai/realtime-echo")
@@ -854,10 +854,10 @@ function Realtime:send(message) end
 ---raised and closes the connection. A text frame that is not JSON comes as
 ---`{type = "text", payload = text}`.
 ---
----Yields: waits for a message.
----Raises `timeout`: nothing arrived within `timeout`
----Raises `realtime`: an `x-fal-error` frame, an abnormal close (`code`, `reason`), or an undecodable message
----Raises `network`: the connection failed
+---* Yields: waits for a message.
+---* Raises `timeout`: nothing arrived within `timeout`
+---* Raises `realtime`: an `x-fal-error` frame, an abnormal close (`code`, `reason`), or an undecodable message
+---* Raises `network`: the connection failed
 ---
 ---```lua
 ---local conn <close> = fal.realtime("fal-ai/realtime-echo")
@@ -873,10 +873,10 @@ function Realtime:recv(timeout) end
 ---Returns an iterator over the messages until the connection closes, for
 ---`for message in conn:messages() do`; leaving the loop early closes the connection.
 ---
----Yields: each step waits for a message.
----Raises `timeout`: as `conn:recv`
----Raises `realtime`: as `conn:recv`
----Raises `network`: as `conn:recv`
+---* Yields: each step waits for a message.
+---* Raises `timeout`: as `conn:recv`
+---* Raises `realtime`: as `conn:recv`
+---* Raises `network`: as `conn:recv`
 ---
 ---```lua
 ---local conn = fal.realtime("fal-ai/realtime-echo")
@@ -908,8 +908,8 @@ local Task = {}
 ---`false, err` with `err.kind == "timeout"` if the task has not ended by then; the task keeps
 ---running. Waiting for a task that has ended returns at once.
 ---
----Yields: waits for the task.
----Raises `usage`: a task waiting for itself, or a wait outside any task
+---* Yields: waits for the task.
+---* Raises `usage`: a task waiting for itself, or a wait outside any task
 ---
 ---```lua
 ---local task = fal.spawn(function() fal.sleep(0.05) return "done" end)
@@ -928,7 +928,7 @@ function Task:wait(timeout) end
 ---closed so its to-be-closed variables run, and waiters get `false, err` with kind `cancelled`.
 ---A request already in the queue is not cancelled on the server (use `handle:cancel`).
 ---
----Raises `usage`: a task cancelling itself
+---* Raises `usage`: a task cancelling itself
 ---
 ---```lua
 ---local task = fal.spawn(fal.sleep, 10)
