@@ -13,7 +13,7 @@
 --   @example             the following lines are a runnable example (run by the tests)
 --   @name fal.x.y        documents a value or a Swift function that has no Lua definition
 --   @instance conn       a class's instance name in the reference (default: its short name, lower)
--- and, in `@field` descriptions, `[default: VALUE]` and `[unit: UNIT]`.
+-- and, in `@field` and `@param` descriptions, `[default: VALUE]` and `[unit: UNIT]`.
 -- The public functions are found at run time: every function reachable from `fal`, matched to its
 -- block by identity, plus every `function Class:method` in stdlib/fal (a name not starting with _).
 
@@ -78,7 +78,12 @@ local function parse_block(raw, file, line)
       local optional = name:sub(-1) == "?"
       name = name:gsub("%?$", "")
       local ty, desc = split_type(r)
-      doc.params[#doc.params + 1] = { name = name, type = ty, desc = desc, optional = optional or ty:match("%?$") ~= nil }
+      local text, default, unit = field_facts(desc)
+      local facts = {}
+      if unit then facts[#facts + 1] = unit end
+      if default then facts[#facts + 1] = "default " .. default end
+      if #facts > 0 then text = ("%s (%s)"):format(text, table.concat(facts, "; ")) end
+      doc.params[#doc.params + 1] = { name = name, type = ty, desc = text, optional = optional or ty:match("%?$") ~= nil }
     elseif tag == "return" then
       local ty, r = split_type(rest)
       local name, desc = r:match("^([%a_][%w_]*)%s*(.*)$")

@@ -106,14 +106,17 @@ import Testing
 
     let result = try check(dir)
     #expect(result.status == 1)
-    #expect(result.stderr.contains("fal.sleep (a function) is public but has no annotation block"), "\(result.stderr)")
+    #expect(
+      result.stderr.contains("fal.sleep (a function) is public but has no annotation block"),
+      "\(result.stderr)")
   }
 
   @Test func checkFailsForAStaleFile() throws {
     let dir = try scratchTree()
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("stdlib/meta/fal.lua")
-    try (String(contentsOf: file, encoding: .utf8) + "-- edited by hand\n").write(to: file, atomically: true, encoding: .utf8)
+    try (String(contentsOf: file, encoding: .utf8) + "-- edited by hand\n").write(
+      to: file, atomically: true, encoding: .utf8)
     let result = try check(dir)
     #expect(result.status == 1)
     #expect(result.stderr.contains("stdlib/meta/fal.lua is stale"), "\(result.stderr)")
@@ -126,10 +129,15 @@ import Testing
     let file = dir.appendingPathComponent("stdlib/fal/data_uri.lua")
     let source = try String(contentsOf: file, encoding: .utf8)
     #expect(source.contains("---@param content_type? string their media type"))
-    try source.replacingOccurrences(of: "---@param content_type? string their media type", with: "---@param kind? string their media type")
-      .write(to: file, atomically: true, encoding: .utf8)
+    try source.replacingOccurrences(
+      of: "---@param content_type? string their media type", with: "---@param kind? string their media type"
+    )
+    .write(to: file, atomically: true, encoding: .utf8)
     let result = try check(dir)
     #expect(result.status == 1)
-    #expect(result.stderr.contains("fal.encode: ---@param lines (bytes, kind) do not match the parameters (bytes, content_type)"), "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "fal.encode: ---@param lines (bytes, kind) do not match the parameters (bytes, content_type)"),
+      "\(result.stderr)")
   }
 }

@@ -459,7 +459,7 @@ function fal.sleep(seconds) end
 ---```
 ---@param bytes string the file's bytes
 ---@param content_type string its media type, e.g. "image/png"
----@param file_name? string the name the CDN gives the file [default: "upload.bin"]
+---@param file_name? string the name the CDN gives the file (default "upload.bin")
 ---@param opts? fal.UploadOptions
 ---@return string url # the file's URL
 function fal.upload(bytes, content_type, file_name, opts) end
@@ -513,7 +513,7 @@ function fal.file(path, opts) end
 ---```
 ---@param bytes string the bytes
 ---@param content_type string their media type
----@param file_name? string the name the CDN gives the file [default: "upload.bin"]
+---@param file_name? string the name the CDN gives the file (default "upload.bin")
 ---@return table marker # the marker
 function fal.file_bytes(bytes, content_type, file_name) end
 
@@ -526,7 +526,7 @@ function fal.file_bytes(bytes, content_type, file_name) end
 ---print(fal.encode("hi", "text/plain"))
 ---```
 ---@param bytes string the bytes
----@param content_type? string their media type [default: "application/octet-stream"]
+---@param content_type? string their media type (default "application/octet-stream")
 ---@return string uri # `data:{content_type};base64,...`
 function fal.encode(bytes, content_type) end
 
@@ -866,7 +866,7 @@ function Realtime:send(message) end
 ---local ok, err = pcall(conn.recv, conn, 0.05)
 ---print(ok, err.kind)
 ---```
----@param timeout? number the longest wait; past it `timeout` is raised and the connection stays open [unit: seconds]
+---@param timeout? number the longest wait; past it `timeout` is raised and the connection stays open (seconds)
 ---@return any message # the next message, or nil after a normal close
 function Realtime:recv(timeout) end
 
@@ -886,7 +886,7 @@ function Realtime:recv(timeout) end
 ---  if message.part == 3 then break end  -- closes the connection
 ---end
 ---```
----@param timeout? number the longest wait for each message, as `conn:recv` [unit: seconds]
+---@param timeout? number the longest wait for each message, as `conn:recv` (seconds)
 ---@return fun(): any # next the iterator (with `nil, nil, conn` after it for the generic `for`)
 function Realtime:messages(timeout) end
 
