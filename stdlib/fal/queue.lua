@@ -304,7 +304,7 @@ end
 
 --- Asks the queue to cancel the request: a queued request is dropped, a running one stops when
 --- the app notices (its status then ends COMPLETED with `error_type` "client_cancelled").
----@raise http an error reply (a request already completed is not an error)
+---@raise http an error reply; HTTP 400 (`ALREADY_COMPLETED`) for a request that already completed
 ---@raise network the connection failed after the retries
 ---@yields waits for the reply
 ---@example

@@ -756,7 +756,7 @@ function Handle:get(opts) end
 ---the app notices (its status then ends COMPLETED with `error_type` "client_cancelled").
 ---
 ---* Yields: waits for the reply.
----* Raises `http`: an error reply (a request already completed is not an error)
+---* Raises `http`: an error reply; HTTP 400 (`ALREADY_COMPLETED`) for a request that already completed
 ---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
