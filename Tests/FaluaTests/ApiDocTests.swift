@@ -51,7 +51,8 @@ import Testing
     #expect(Self.examples.count == sections.count)
   }
 
-  @Test(arguments: examples)
+  // One at a time: dozens of processes at once starve the timing-sensitive suites on a small machine.
+  @Test(.serialized, arguments: examples)
   func example(_ code: String) throws {
     let result = try Falua.run(["--local", "-"], input: code)
     #expect(result.status == 0, "api.md example failed:\n\(code)\n\(result.stderr)")
@@ -63,7 +64,7 @@ import Testing
     for page in Self.conceptPages { #expect(!Self.luaBlocks(in: page).isEmpty, "\(page) has no lua snippet") }
   }
 
-  @Test(arguments: conceptSnippets)
+  @Test(.serialized, arguments: conceptSnippets)
   func conceptSnippet(_ code: String) throws {
     let result = try Falua.run(["--local", "-"], input: code)
     #expect(result.status == 0, "docs snippet failed:\n\(code)\n\(result.stderr)")
