@@ -553,9 +553,16 @@ local function api_markdown()
     local class = classes[cname]
     add("### " .. type_heading(cname))
     add()
-    if class.parent then add(("Has the fields of [`%s`](#%s), and:"):format(class.parent, type_anchor(class.parent))) add() end
     for _, l in ipairs(class.desc) do add(l) end
-    add()
+    if #class.desc > 0 then add() end
+    local users = {}
+    for _, name in ipairs(order) do
+      for _, p in ipairs(docs[name].params) do
+        if option_class(p) == class then users[#users + 1] = ("[`%s`](#%s)"):format(name, anchor(name)) end
+      end
+    end
+    if #users > 0 then add("Options of " .. table.concat(users, ", ") .. ".") add() end
+    if class.parent then add(("Has the fields of [`%s`](#%s), and:"):format(class.parent, type_anchor(class.parent))) add() end
     if #class.fields > 0 then
       local with_defaults = shown_options[cname]
       if with_defaults then
