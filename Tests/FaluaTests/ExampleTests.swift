@@ -22,6 +22,17 @@ import Testing
     "parallel.lua": [#"^8 of 8 requests done in \d+\.\d s$"#, #"^winner: fast$"#],
     "upload_and_edit.lua": [#"^uploaded http://127\.0\.0\.1:\d+/files/\S+/fox\.png$"#, #"^edited 320x240 -> \S+\.png$"#],
     "webhook.lua": [#"^delivered: OK for \S+$"#, #"^signature verified; payload prompt: notify me$"#, #"^false\twebhook\tbad signature"#],
+    "run.lua": [#"^http://127\.0\.0\.1:\d+/files/\S+\.png$"#],
+    "subscribe.lua": [#"^http://127\.0\.0\.1:\d+/files/\S+\.png$"#],
+    "run_path.lua": [#"^http://127\.0\.0\.1:\d+/files/\S+\.png$"#, #"^true$"#, #"^false\thttp\t404$"#],
+    "async_calls.lua": [#"^run: http://"#, #"^subscribe: http://"#, #"^log: step 4/4$"#, #"^subscribe with progress: http://"#],
+    "stream.lua": [#"^\{"output":"any-llm: a","partial":true\}$"#, #"^\{"output":"any-llm: a sunset over mountains","partial":false\}$"#],
+    "realtime_image.lua": [#"^a sunset over mountains: 256x256 image/png, \d+ bytes$"#],
+    "own_app.lua": [
+      #"^\{"prompt":"a sunset over mountains"\}$"#, #"^log line 2/2$"#, #"^Request ID: \S+$"#,
+      #"^(IN_QUEUE|IN_PROGRESS|COMPLETED)$"#, #"^\{"output":"any-llm: a sunset over mountains","partial":false\}$"#,
+      #"^realtime: Hello, world!$"#, #"^realtime async: Hello, world!$"#, #"^a sunset$"#,
+    ],
   ]
 
   @Test(arguments: examples)

@@ -12,7 +12,20 @@ local function download_to(operation, url, path)
   return operations.perform(operation, core.download, url, path, true)
 end
 
---- fal.download(url, path?): saves to `path` (streamed) and returns it, or returns the bytes.
+--- Fetches a URL (a result's file): streamed to `path` when given (and the path returned), else
+--- returned as a string. No fal key is sent.
+---@param url string the URL
+---@param path? string where to save the file (replaced if it exists)
+---@return string path_or_bytes `path`, or the bytes when no path was given
+---@return {size: integer, content_type: string?} info the size in bytes and the media type
+---@raise usage a bad argument, or a path that cannot be written
+---@raise http an error reply
+---@raise network the connection failed after the retries
+---@yields waits for the transfer
+---@example
+--- local out = fal.run("fal-ai/flux/schnell", { prompt = "a lighthouse" })
+--- local bytes, info = fal.download(out.images[1].url)
+--- print(#bytes == info.size, info.content_type, bytes:sub(2, 4))
 function M.download(url, path)
   options.arg("fal.download", 1, "url", url, "string")
   if path ~= nil then options.arg("fal.download", 2, "path", path, "string") end
@@ -41,7 +54,27 @@ local function file_urls(value, out, seen)
   end
 end
 
---- fal.download_all(result, dir, {overwrite = false}) -> list of saved paths, one per file URL.
+---@class fal.DownloadAllOptions
+---@field overwrite? boolean replace files that exist (otherwise an existing file is a usage error, before any download) [default: false]
+
+--- Saves every file URL found in a result (any `http(s)://` string, anywhere in it) into a
+--- directory, concurrently, named after the URL's last segment (`name-2.png` on a clash); returns
+--- the paths, one per URL, in the order found.
+---@param result table a call's result
+---@param dir string an existing directory
+---@param opts? fal.DownloadAllOptions
+---@return string[] paths the saved files
+---@raise usage `dir` is not a directory, or a file exists and `overwrite` is not set
+---@raise http an error reply
+---@raise network the connection failed after the retries
+---@yields waits for the transfers
+---@example
+--- local dir = os.tmpname()
+--- os.remove(dir)
+--- assert(os.execute("mkdir " .. dir))
+--- local out = fal.run("fal-ai/flux/schnell", { prompt = "two cats", num_images = 2 })
+--- for _, path in ipairs(fal.download_all(out, dir)) do print(path:match("[^/]+$")) end
+--- os.execute("rm -r " .. dir)
 function M.download_all(result, dir, opts)
   local operation = "fal.download_all"
   options.arg(operation, 1, "result", result, "table")

@@ -6,6 +6,20 @@
 -- once into `detail`, `field_errors`, `error_type` and, when Swift gave none, the `message`.
 local M = {}
 
+---@class fal.Error What every `fal.*` failure raises (DESIGN.md §5): a table whose `tostring` is one line naming the operation, e.g. `fal.run: HTTP 422 from fal-ai/flux/schnell: prompt: field required (request ...)`. Catch it with `pcall`.
+---@field kind "http"|"validation"|"timeout"|"network"|"cancelled"|"usage"|"callback"|"realtime"|"interrupted"|"webhook"|"upload" what went wrong (see docs/errors.md)
+---@field message string the reason, without the operation
+---@field operation string? the API function that failed, e.g. "fal.subscribe" or "handle:get"
+---@field endpoint string? the endpoint id of the call
+---@field status integer? the HTTP status of an error reply
+---@field error_type string? the platform's error type (the body's `error_type` or the `X-Fal-Error-Type` header)
+---@field request_id string? the request id, when there is one
+---@field timeout_type string? "user" when the request's own `start_timeout` expired
+---@field detail any the reply's `detail` (a string, or the 422 list)
+---@field field_errors {loc: any[], msg: string, type: string}[]? the 422 items, each naming a field of the input
+---@field body string? the raw reply body
+---@field retryable boolean? whether the failure was of a kind that is retried
+---@field input_path string? for an upload of a `fal.file` marker, where the marker was in the input
 local Error = {}
 Error.__name = "fal.error"
 M.Error = Error
@@ -25,7 +39,13 @@ end
 --- Makes an error object from its fields.
 function M.new(fields) return setmetatable(fields, Error) end
 
---- True when `v` is a falua error object.
+--- Tells whether a value is a falua error table (one with the `fal.Error` metatable), as
+--- opposed to a string error or another value raised with `error`.
+---@param v any the value to test
+---@return boolean is true for a `fal.Error`
+---@example
+--- local ok, err = pcall(fal.run, "fal-ai/flux/schnell", {})
+--- print(ok, fal.is_error(err), err.kind, fal.is_error("oops"))
 function M.is(v) return getmetatable(v) == Error end
 
 --- A misuse error, raised before any I/O.

@@ -11,7 +11,25 @@ local M = {}
 local FileMarker = { __name = "fal.file" }
 function FileMarker.__tostring(f) return ("fal.file(%s)"):format(f.path or ("<%d bytes>"):format(#f.bytes)) end
 
---- fal.file(path, opts?): a marker uploaded (and replaced by its URL) when the input is sent.
+---@class fal.FileOptions
+---@field content_type? string the media type [default: from the file's extension]
+---@field file_name? string the name the CDN gives the file [default: the file's own name]
+---@field lifecycle? fal.Lifecycle expiry and access of the file [default: the platform's]
+
+--- Returns a marker for a local file, to put anywhere in a call's input: when the input is sent,
+--- every marker is uploaded (concurrently, streamed from disk) and replaced by its URL. The
+--- caller's table is not changed. A missing file fails the call before any upload, naming where in
+--- the input the marker was.
+---@param path string the file's path (read when the input is sent)
+---@param opts? fal.FileOptions
+---@return table marker the marker (`tostring` shows the path)
+---@raise usage a bad argument or option
+---@example
+--- local path = os.tmpname()
+--- local f = assert(io.open(path, "w")) f:write("some notes") f:close()
+--- local out = fal.run("fal-ai/echo", { notes = fal.file(path, { content_type = "text/plain" }) })
+--- print(out.notes)
+--- os.remove(path)
 function M.file(path, opts)
   options.arg("fal.file", 1, "path", path, "string")
   opts = options.check("fal.file", opts, { content_type = "line", file_name = "line", lifecycle = "table" })
@@ -20,7 +38,16 @@ function M.file(path, opts)
     lifecycle = opts.lifecycle }, FileMarker)
 end
 
---- fal.file_bytes(bytes, content_type, file_name?): the same from bytes in memory.
+--- Returns a marker for bytes in memory, as `fal.file` does for a file: uploaded and replaced by
+--- its URL when the input is sent.
+---@param bytes string the bytes
+---@param content_type string their media type
+---@param file_name? string the name the CDN gives the file [default: "upload.bin"]
+---@return table marker the marker
+---@raise usage a bad argument
+---@example
+--- local out = fal.run("fal-ai/echo", { docs = { fal.file_bytes("inline bytes", "text/plain", "a.txt") } })
+--- print(out.docs[1])
 function M.file_bytes(bytes, content_type, file_name)
   options.arg("fal.file_bytes", 1, "bytes", bytes, "string")
   options.arg("fal.file_bytes", 2, "content_type", content_type, "line")

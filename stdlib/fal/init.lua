@@ -8,9 +8,54 @@ local queue = require("fal.queue")
 
 local fal = {}
 
+---@class fal.JsonEncodeOptions
+---@field name? string the name of the value in error messages, e.g. `input.images[2]: ...` [default: "value"]
+---@field indent? integer pretty-print with this many spaces per level, 0 to 32 (0: one line) [default: 0]
+
+---@class fal.JsonDecodeOptions
+---@field keep_null? boolean decode every `null` as `fal.null`, in objects and at the top too [default: false]
+
+---@name fal.json.encode
+--- Encodes a Lua value as JSON text (DESIGN.md §4): integers stay integers, floats keep a
+--- fraction, object keys are sorted, `fal.null` is `null`. A table with keys 1..n is an array,
+--- an empty table `{}` is an object unless marked with `fal.array`.
+---@param value any the value to encode
+---@param opts? fal.JsonEncodeOptions
+---@return string json the JSON text
+---@raise string a value JSON cannot hold (a function, a NaN, a mixed table), named by its path
+---@example
+--- print(fal.json.encode({ prompt = "a fox", steps = 4, scale = 3.5, tags = fal.array({}) }))
+--- print(fal.json.encode({ b = 1, a = { 1, 2 } }, { indent = 2 }))
+
+---@name fal.json.decode
+--- Decodes JSON text into Lua values: integers that fit 64 bits are integers, other numbers
+--- floats; `null` is an absent key in objects and `fal.null` in arrays. Decoded tables remember
+--- whether they were arrays or objects, so they encode back the same.
+---@param text string the JSON text
+---@param opts? fal.JsonDecodeOptions
+---@return any value the decoded value (nil for a top-level `null` unless `keep_null`)
+---@raise string text that is not JSON, with the line and column
+---@example
+--- local value = fal.json.decode('{"n": 1, "x": 1.0, "list": [1, null, 3], "gone": null}')
+--- print(math.type(value.n), math.type(value.x), value.list[2] == fal.null, value.gone)
 fal.json = { encode = json.encode, decode = json.decode }
+---@name fal.null
+--- The JSON `null` in Lua (a light userdata): kept in arrays so positions stay, and sent as `null`.
+---@type lightuserdata
 fal.null = json.null
+---@name fal.array
+--- Marks a table to encode as a JSON array (an empty one encodes as `[]`, not `{}`); returns it.
+---@param t table the table to mark
+---@return table t the same table
+---@example
+--- print(fal.json.encode({ images = fal.array({}) }))
 fal.array = json.array
+---@name fal.object
+--- Marks a table to encode as a JSON object (an empty one encodes as `{}`); returns it.
+---@param t table the table to mark
+---@return table t the same table
+---@example
+--- print(fal.json.encode({ options = fal.object({}), list = {} }))
 fal.object = json.object
 
 fal.run = queue.run
@@ -49,6 +94,29 @@ fal.download = download.download
 fal.download_all = download.download_all
 fal.webhook = { verify = require("fal.webhook").verify }
 
+---@class fal.Settings Settings for `fal.config`; each one replaces the current value.
+---@field key? string the API key (`Authorization: Key ...`); never shown again [default: FAL_KEY, or FAL_KEY_ID:FAL_KEY_SECRET]
+---@field run_url? string base URL of direct runs [default: https://fal.run]
+---@field queue_url? string base URL of the queue [default: https://queue.fal.run]
+---@field rest_url? string base URL of the REST API (tokens, storage, webhook keys) [default: https://rest.fal.ai]
+---@field cdn_url? string base URL of the CDN for uploads [default: https://v3.fal.media]
+---@field user_agent? string the `User-Agent` header [default: falua/0.1]
+---@field retry? fal.RetryPolicy how transient failures are retried
+
+---@class fal.RetryPolicy Retries of transient failures (408, 409, 429, ingress 502/503/504, dropped connections): exponential backoff with jitter, as the Python client.
+---@field max_attempts? integer attempts in all, the first included (1: no retries) [default: 10]
+---@field base_delay? number delay before the first retry, doubled at each next one [default: 0.1] [unit: seconds]
+---@field max_delay? number the longest delay between two attempts [default: 30] [unit: seconds]
+
+---@class fal.Config The current configuration, as `fal.config()` returns it (never the key).
+---@field run_url string base URL of direct runs
+---@field queue_url string base URL of the queue
+---@field rest_url string base URL of the REST API
+---@field cdn_url string base URL of the CDN
+---@field realtime_url string base URL of realtime WebSockets
+---@field user_agent string the `User-Agent` header
+---@field has_key boolean whether a key is set
+---@field retry fal.RetryPolicy the retry policy in force
 local config_keys = {
   key = "line", run_url = "string", queue_url = "string", rest_url = "string", cdn_url = "string",
   user_agent = "line", retry = "table",
@@ -73,7 +141,16 @@ local function check_retry(retry)
   end
 end
 
---- Merges `settings` into the configuration; returns the current configuration (never the key).
+--- Merges `settings` into the configuration and returns the configuration now in force (without
+--- the key). Without `settings`, only returns it. The environment is read at start-up (`FAL_KEY`,
+--- `FALUA_RUN_URL`...; see the README); `falua --local` points the URLs at the emulator.
+---@param settings? fal.Settings the settings to change
+---@return fal.Config config the configuration in force
+---@raise usage an unknown setting, a wrong type, a retry value out of range
+---@example
+--- fal.config({ retry = { max_attempts = 3 } })
+--- local config = fal.config()
+--- print(config.retry.max_attempts, config.has_key, config.run_url:match("^http") ~= nil)
 function fal.config(settings)
   if settings ~= nil then
     options.check("fal.config", settings, config_keys)
@@ -83,7 +160,13 @@ function fal.config(settings)
   return core.config()
 end
 
---- Seconds on a monotonic clock, for measuring.
+---@name fal.clock
+--- Seconds on a monotonic clock (a float), for measuring durations; not the time of day.
+---@return number seconds seconds since an arbitrary start
+---@example
+--- local started = fal.clock()
+--- fal.sleep(0.05)
+--- print(("slept %.2f s"):format(fal.clock() - started))
 fal.clock = core.now
 
 return fal

@@ -5,6 +5,9 @@ local errors = require("fal.errors")
 
 local M = {}
 
+---@class fal.Lifecycle How long an uploaded file lives and who may read it (PROTOCOL.md §12.5); sent in the `X-Fal-Object-Lifecycle` headers.
+---@field expires_in? "never"|"immediate"|"1h"|"1d"|"7d"|"30d"|"1y"|integer when the file expires: a named duration or a positive number of seconds [default: the platform's]
+---@field initial_acl? {default: "hide"|"forbid"|"allow", rules: {user: string, decision: "hide"|"forbid"|"allow"}[]?} the file's access rules: a default decision and per-user ones
 local EXPIRES = { never = false, immediate = 60, ["1h"] = 3600, ["1d"] = 86400, ["7d"] = 604800,
   ["30d"] = 2592000, ["1y"] = 31536000 }
 local DECISIONS = { hide = true, forbid = true, allow = true }

@@ -35,6 +35,12 @@ local function request_options(operation, opts)
     priority = opts.priority, timeout = opts.timeout, webhook_url = opts.webhook_url }
 end
 
+---@class fal.RequestOptions Options every call to an endpoint takes (the Python client's names).
+---@field path? string a path appended to the endpoint id, e.g. "/custom-endpoint" [default: ""]
+---@field headers? table<string, string> extra HTTP headers, e.g. `{ ["X-Fal-No-Retry"] = "1" }` (no line breaks)
+---@field start_timeout? number server-side deadline until a runner starts the request (HTTP 504 past it); more than 1 [unit: seconds]
+---@field hint? string routing hint: requests with the same hint go to the same runner when possible
+
 -- The option schema of a call: the request options every call takes, plus `extra`.
 local function schema(extra)
   local keys = { path = "string", headers = "headers", start_timeout = "number", hint = "line" }
@@ -42,8 +48,20 @@ local function schema(extra)
   return keys
 end
 
+---@class fal.RunOptions: fal.RequestOptions
+---@field timeout? number client-side limit on the whole HTTP exchange; the server is not told [default: none] [unit: seconds]
 local run_options = schema({ timeout = "positive" })
+---@class fal.SubmitOptions: fal.RequestOptions
+---@field priority? "normal"|"low" queue priority [default: "normal"]
+---@field webhook_url? string the platform POSTs the result to this URL when the request completes
 local submit_options = schema({ priority = "string", webhook_url = "string" })
+---@class fal.SubscribeOptions: fal.SubmitOptions
+---@field with_logs? boolean ask for the runner's logs with each status [default: false]
+---@field interval? number time between status polls [default: 0.1] [unit: seconds]
+---@field on_enqueue? fun(request_id: string) called once, when the request is in the queue
+---@field on_queue_update? fun(status: fal.Status) called with each status until COMPLETED (included)
+---@field client_timeout? number limit on the whole wait; past it the request is cancelled on the server and `timeout` raised; also the `start_timeout` when that is not set [default: none] [unit: seconds]
+---@field mode? "polling"|"streaming" how statuses are read: polling, or one status stream (server-sent events) [default: "polling"]
 local subscribe_options = schema({
   priority = "string", webhook_url = "string", with_logs = "boolean", interval = "number", on_enqueue = "function",
   on_queue_update = "function", client_timeout = "positive", mode = "string",
@@ -53,7 +71,26 @@ local function check_endpoint(operation, endpoint)
   options.arg(operation, 1, "endpoint", endpoint, "string")
 end
 
---- Calls an endpoint directly (no queue) and returns `result, {request_id = ...}`.
+---@class fal.RequestInfo Facts about the request a call made.
+---@field request_id string? the request id (from the `X-Fal-Request-Id` header for `fal.run`)
+
+--- Calls an endpoint directly, without the queue (`POST {run_url}/{endpoint}`), and returns its
+--- output. Transient failures (429, ingress 502/503/504, dropped connections) are retried; nothing
+--- is retried on the server's side. `fal.file` markers in `input` are uploaded first.
+---@param endpoint string the endpoint id, e.g. "fal-ai/flux/schnell" (owner/alias[/path])
+---@param input? table the input, sent as JSON (nil sends `{}`)
+---@param opts? fal.RunOptions
+---@return table result the endpoint's output, decoded from JSON
+---@return fal.RequestInfo info the request id
+---@raise usage a bad endpoint id, option or input that cannot be encoded, before any I/O
+---@raise validation the endpoint refused the input (HTTP 422); `field_errors` lists why
+---@raise http any other error reply (`status`, `detail`, `error_type`)
+---@raise timeout the `timeout` or `start_timeout` expired
+---@raise network the connection failed after the retries
+---@yields waits for the reply
+---@example
+--- local out, info = fal.run("fal-ai/flux/schnell", { prompt = "a sunset over mountains" })
+--- print(out.images[1].url, info.request_id)
 function M.run(endpoint, input, opts)
   check_endpoint("fal.run", endpoint)
   opts = options.check("fal.run", opts, run_options)
@@ -62,6 +99,9 @@ function M.run(endpoint, input, opts)
   return http.decode("fal.run", endpoint, c), { request_id = c.headers["x-fal-request-id"] }
 end
 
+---@class fal.Handle A request in the queue, from `fal.submit` or `fal.get_handle`.
+---@field endpoint string the endpoint id
+---@field request_id string the request id
 local Handle = {}
 Handle.__index = Handle
 Handle.__name = "fal.handle"
@@ -69,7 +109,16 @@ Handle.__name = "fal.handle"
 function Handle.__tostring(h) return ("fal.handle(%s, %s)"):format(h.endpoint, h.request_id) end
 function Handle.__eq(a, b) return a.endpoint == b.endpoint and a.request_id == b.request_id end
 
---- A handle for a request already in the queue (to resume from a saved id).
+--- Returns a handle for a request already in the queue, to come back to it from a saved request
+--- id. No I/O: the request is not looked up.
+---@param endpoint string the endpoint id the request was submitted to
+---@param request_id string the request id
+---@return fal.Handle handle the handle
+---@raise usage a bad endpoint id or request id type
+---@example
+--- local first = fal.submit("fal-ai/echo", { n = 1 })
+--- local again = fal.get_handle("fal-ai/echo", first.request_id)
+--- print(again == first, again:get().n)
 function M.get_handle(endpoint, request_id)
   check_endpoint("fal.get_handle", endpoint)
   options.arg("fal.get_handle", 2, "request_id", request_id, "string")
@@ -90,13 +139,39 @@ local function submit_as(operation, endpoint, input, ropts)
   return h
 end
 
---- Puts a request in the queue and returns its handle.
+--- Puts a request in the queue (`POST {queue_url}/{endpoint}`) and returns its handle at once;
+--- the request runs on the platform meanwhile. Read it back with `handle:status`,
+--- `handle:iter_events`, `handle:get`, or receive it at `webhook_url`. Ctrl-C cancels the
+--- program's unfinished requests on the server.
+---@param endpoint string the endpoint id, e.g. "fal-ai/flux/schnell"
+---@param input? table the input, sent as JSON (nil sends `{}`)
+---@param opts? fal.SubmitOptions
+---@return fal.Handle handle the queued request
+---@raise usage a bad endpoint id, option or input, before any I/O
+---@raise http an error reply to the submit (a malformed reply too)
+---@raise network the connection failed after the retries
+---@yields waits for the queue's reply
+---@example
+--- local handle = fal.submit("fal-ai/echo", { prompt = "hello" }, { priority = "low" })
+--- print(handle.request_id, handle:get().prompt)
 function M.submit(endpoint, input, opts)
   check_endpoint("fal.submit", endpoint)
   opts = options.check("fal.submit", opts, submit_options)
   return submit_as("fal.submit", endpoint, input, request_options("fal.submit", opts))
 end
 
+
+---@class fal.Status A request's status in wire form (PROTOCOL.md §6), as the JS client gives it.
+---@field status "IN_QUEUE"|"IN_PROGRESS"|"COMPLETED" the state
+---@field request_id string the request id
+---@field queue_position integer? requests ahead of this one (IN_QUEUE)
+---@field logs {message: string, level: string, source: string, timestamp: string}[]? the runner's logs so far (with `with_logs`)
+---@field metrics {inference_time: number}? timings once COMPLETED (seconds)
+---@field error string? why a COMPLETED request failed
+---@field error_type string? the platform's error type of a failed request
+
+---@class fal.StatusOptions
+---@field with_logs? boolean include the runner's logs [default: false]
 
 local function fetch_status(operation, h, with_logs)
   local c = http.call(operation, "status", h.endpoint, h.request_id, nil, { logs = with_logs == true })
@@ -109,7 +184,17 @@ local function fetch_status(operation, h, with_logs)
   return status
 end
 
---- The request's status table in wire form (`status`, `queue_position`, `logs`, `metrics`...).
+--- Asks the queue for the request's status once.
+---@param opts? fal.StatusOptions
+---@return fal.Status status the status
+---@raise http an error reply (404 for an unknown request id)
+---@raise network the connection failed after the retries
+---@yields waits for the reply
+---@example
+--- local handle = fal.submit("fal-ai/echo", { sleep = 0.2 })
+--- print(handle:status().status)  -- IN_QUEUE or IN_PROGRESS
+--- handle:get()
+--- print(handle:status({ with_logs = true }).status)
 function Handle:status(opts)
   opts = options.check("handle:status", opts, { with_logs = "boolean" })
   return fetch_status("handle:status", self, opts.with_logs)
@@ -153,7 +238,23 @@ local function events(operation, h, opts)
   end
 end
 
---- Iterates status tables every `interval` seconds (default 0.1) until COMPLETED (included).
+---@class fal.EventsOptions
+---@field with_logs? boolean include the runner's logs [default: false]
+---@field interval? number time between polls [default: 0.1] [unit: seconds]
+---@field mode? "polling"|"streaming" poll, or read the status stream (server-sent events) [default: "polling"]
+
+--- Returns an iterator over the request's statuses, for `for status in handle:iter_events() do`:
+--- one per poll (or per streamed event) until COMPLETED, which is the last one.
+---@param opts? fal.EventsOptions
+---@return fun(): fal.Status? next the iterator
+---@raise http an error reply while reading a status
+---@raise network the connection failed
+---@yields each step waits for the next status
+---@example
+--- local handle = fal.submit("fal-ai/echo", { logs = 2 })
+--- for status in handle:iter_events({ with_logs = true, interval = 0.05 }) do
+---   print(status.status, #(status.logs or {}))
+--- end
 function Handle:iter_events(opts)
   opts = options.check("handle:iter_events", opts, { with_logs = "boolean", interval = "number", mode = "string" })
   check_mode("handle:iter_events", opts.mode)
@@ -182,26 +283,72 @@ local function fetch_result(operation, h)
   return http.decode(operation, h.endpoint, c)
 end
 
---- Waits until the request completes (polling every `interval` s) and returns its result.
+---@class fal.GetOptions
+---@field interval? number time between status polls [default: 0.1] [unit: seconds]
+
+--- Waits until the request completes, polling its status, and returns its result.
+---@param opts? fal.GetOptions
+---@return table result the endpoint's output
+---@raise validation the request failed with HTTP 422
+---@raise http the request failed (its status, `detail`, `error_type`), or an error reply
+---@raise network the connection failed after the retries
+---@yields waits for completion
+---@example
+--- local handle = fal.submit("fal-ai/flux/schnell", { prompt = "a red fox" })
+--- print(handle:get({ interval = 0.05 }).images[1].url)
 function Handle:get(opts)
   opts = options.check("handle:get", opts, { interval = "number" })
   wait_completed("handle:get", self, interval_of("handle:get", opts))
   return fetch_result("handle:get", self)
 end
 
---- Asks the server to cancel the request.
+--- Asks the queue to cancel the request: a queued request is dropped, a running one stops when
+--- the app notices (its status then ends COMPLETED with `error_type` "client_cancelled").
+---@raise http an error reply; HTTP 400 (`ALREADY_COMPLETED`) for a request that already completed
+---@raise network the connection failed after the retries
+---@yields waits for the reply
+---@example
+--- local handle = fal.submit("fal-ai/echo", { sleep = 5 })
+--- handle:cancel()
+--- local last
+--- for status in handle:iter_events({ interval = 0.05 }) do last = status end
+--- print(last.status, last.error_type)
 function Handle:cancel()
   http.call("handle:cancel", "cancel", self.endpoint, self.request_id, nil, {})
   forget(self.request_id)
 end
 
---- Module-level twins of the handle methods, by endpoint and request id.
+--- `handle:status` by endpoint and request id: the request's status, asked once.
+---@param endpoint string the endpoint id
+---@param request_id string the request id
+---@param opts? fal.StatusOptions
+---@return fal.Status status the status
+---@raise usage a bad endpoint id, request id or option
+---@raise http an error reply (404 for an unknown request id)
+---@raise network the connection failed after the retries
+---@yields waits for the reply
+---@example
+--- local id = fal.submit("fal-ai/echo", { n = 1 }).request_id
+--- print(fal.status("fal-ai/echo", id, { with_logs = true }).status)
 function M.status(endpoint, request_id, opts)
   local h = M.get_handle(endpoint, request_id)
   opts = options.check("fal.status", opts, { with_logs = "boolean" })
   return fetch_status("fal.status", h, opts.with_logs)
 end
 
+--- `handle:get` by endpoint and request id: waits for completion and returns the result.
+---@param endpoint string the endpoint id
+---@param request_id string the request id
+---@param opts? fal.GetOptions
+---@return table result the endpoint's output
+---@raise usage a bad endpoint id, request id or option
+---@raise validation the request failed with HTTP 422
+---@raise http the request failed, or an error reply
+---@raise network the connection failed after the retries
+---@yields waits for completion
+---@example
+--- local id = fal.submit("fal-ai/echo", { n = 2 }).request_id
+--- print(fal.result("fal-ai/echo", id).n)
 function M.result(endpoint, request_id, opts)
   local h = M.get_handle(endpoint, request_id)
   opts = options.check("fal.result", opts, { interval = "number" })
@@ -209,6 +356,17 @@ function M.result(endpoint, request_id, opts)
   return fetch_result("fal.result", h)
 end
 
+--- `handle:cancel` by endpoint and request id.
+---@param endpoint string the endpoint id
+---@param request_id string the request id
+---@raise usage a bad endpoint id or request id
+---@raise http an error reply
+---@raise network the connection failed after the retries
+---@yields waits for the reply
+---@example
+--- local id = fal.submit("fal-ai/echo", { sleep = 5 }).request_id
+--- fal.cancel("fal-ai/echo", id)
+--- print("cancel sent for " .. id)
 function M.cancel(endpoint, request_id)
   local h = M.get_handle(endpoint, request_id)
   http.call("fal.cancel", "cancel", h.endpoint, h.request_id, nil, {})
@@ -225,7 +383,28 @@ local function callback(operation, name, fn, ...)
   end
 end
 
---- Submits, reports progress through the callbacks and returns `result, {request_id = ...}`.
+--- Submits to the queue, waits for completion (polling, or reading the status stream) and returns
+--- the result: `fal.run`'s simplicity with the queue's retries and durability. The callbacks report
+--- progress; a callback's error fails the call. With `client_timeout`, the request is cancelled on
+--- the server when the wait is over.
+---@param endpoint string the endpoint id, e.g. "fal-ai/flux/schnell"
+---@param input? table the input, sent as JSON (nil sends `{}`)
+---@param opts? fal.SubscribeOptions
+---@return table result the endpoint's output
+---@return fal.RequestInfo info the request id
+---@raise usage a bad endpoint id, option or input, before any I/O
+---@raise validation the endpoint refused the input (HTTP 422)
+---@raise http the request failed, or an error reply
+---@raise timeout `client_timeout` expired (the request was cancelled), or `start_timeout`
+---@raise callback `on_enqueue` or `on_queue_update` raised an error
+---@raise network the connection failed after the retries
+---@yields waits for completion
+---@example
+--- local out, info = fal.subscribe("fal-ai/flux/schnell", { prompt = "a sunset" }, {
+---   with_logs = true,
+---   on_queue_update = function(status) print(status.status, #(status.logs or {})) end,
+--- })
+--- print(out.images[1].url, info.request_id)
 function M.subscribe(endpoint, input, opts)
   check_endpoint("fal.subscribe", endpoint)
   opts = options.check("fal.subscribe", opts, subscribe_options)

@@ -13,10 +13,21 @@ local OP = "fal.realtime"
 
 local M = {}
 
+---@class fal.Realtime One realtime WebSocket connection to an app, from `fal.realtime`; closes with `<close>`, `conn:close()` or when collected.
+---@instance conn
 local Connection = {}
 Connection.__index = Connection
 Connection.__name = "fal.realtime"
 
+---@class fal.RealtimeOptions
+---@field path? string the app's realtime route [default: "/realtime"]
+---@field use_jwt? boolean authenticate with a short-lived token (`POST {rest_url}/tokens/`) in the URL; false sends the key header instead [default: true]
+---@field token_expiration? integer lifetime of that token, a whole number [default: 120] [unit: seconds]
+---@field max_buffering? integer how many inputs the server keeps when they arrive faster than the app answers (1 to 60; the oldest are dropped) [default: the server's]
+---@field throttle_interval? number at most one send per interval: later sends replace the pending message [default: 0] [unit: seconds]
+---@field encode? (fun(message: any): string) encodes each message: a string goes as a text frame, `fal.bytes(s)` as a binary one [default: msgpack]
+---@field decode? (fun(data: string): any) decodes each binary frame [default: msgpack]
+---@field timeout? number the longest wait for the connection to open [default: 90] [unit: seconds]
 local schema = {
   path = "string", use_jwt = "boolean", max_buffering = "number", token_expiration = "positive",
   throttle_interval = "number", encode = "function", decode = "function", timeout = "positive",
@@ -44,7 +55,22 @@ local function whole(value, low, high)
   return n ~= nil and n >= low and n <= high and n or nil
 end
 
---- Opens a realtime connection to `endpoint`; raises when it cannot connect.
+--- Opens a WebSocket to an app's realtime route and returns the connection once it is open.
+--- Messages are tables packed as msgpack in binary frames both ways; many messages can follow
+--- one another on the one connection to a warm runner.
+---@param endpoint string the endpoint id, e.g. "fal-ai/realtime-echo"
+---@param opts? fal.RealtimeOptions
+---@return fal.Realtime conn the open connection
+---@raise usage a bad endpoint id or option
+---@raise http the token request failed
+---@raise realtime the server refused or closed the connection (`code`, `status`)
+---@raise timeout the connection did not open within `timeout`
+---@raise network the connection failed
+---@yields waits for the token and the WebSocket handshake
+---@example
+--- local conn <close> = fal.realtime("fal-ai/realtime-echo")
+--- conn:send({ prompt = "a red fox" })
+--- print(conn:recv(10).prompt)
 function M.realtime(endpoint, opts)
   options.arg(OP, 1, "endpoint", endpoint, "string")
   opts = options.check(OP, opts, schema)
@@ -150,7 +176,17 @@ local function throttled(self, kind, data)
   return true
 end
 
---- Sends a message (a table, msgpack-encoded into a binary frame unless `encode` was given).
+--- Sends a message: packed with msgpack into a binary frame (or with the connection's `encode`).
+--- Returns once the frame is queued; with `throttle_interval`, at most one message per interval
+--- goes out and the latest one wins.
+---@param message any the message, usually a table
+---@raise usage a message msgpack cannot pack, or a bad `encode` result
+---@raise realtime the connection is closed, or the server closed it with an error code
+---@raise network the connection failed
+---@example
+--- local conn <close> = fal.realtime("fal-ai/realtime-echo")
+--- conn:send({ prompt = "a blue whale", data = fal.bytes("\0\1") })
+--- print(conn:recv(10).n)
 function Connection:send(message)
   if self.closed then error(closed_error(self, "conn:send"), 2) end
   local kind, data = encode(self, message)
@@ -183,8 +219,22 @@ local function decode_text(self, text)
   return value
 end
 
---- The next message; nil once the connection closed normally. Raises `kind = "timeout"` when
---- nothing arrives within `timeout` seconds (the connection stays open).
+--- Returns the next message from the app, decoded, waiting for it if none is buffered; nil once
+--- the connection closed normally. Platform meta frames are skipped; an `x-fal-error` frame is
+--- raised and closes the connection. A text frame that is not JSON comes as
+--- `{type = "text", payload = text}`.
+---@param timeout? number the longest wait; past it `timeout` is raised and the connection stays open [unit: seconds]
+---@return any message the next message, or nil after a normal close
+---@raise timeout nothing arrived within `timeout`
+---@raise realtime an `x-fal-error` frame, an abnormal close (`code`, `reason`), or an undecodable message
+---@raise network the connection failed
+---@yields waits for a message
+---@example
+--- local conn <close> = fal.realtime("fal-ai/realtime-echo")
+--- conn:send({ prompt = "count", replies = 2 })
+--- print(conn:recv(10).part, conn:recv(10).part)
+--- local ok, err = pcall(conn.recv, conn, 0.05)
+--- print(ok, err.kind)
 function Connection:recv(timeout)
   if timeout ~= nil then options.arg("conn:recv", 1, "timeout", timeout, "positive") end
   local deadline = timeout and core.now() + timeout
@@ -212,13 +262,30 @@ function Connection:recv(timeout)
   end
 end
 
---- `for msg in conn:messages() do`: every message until the connection closes; leaving the loop
---- early closes the connection.
+--- Returns an iterator over the messages until the connection closes, for
+--- `for message in conn:messages() do`; leaving the loop early closes the connection.
+---@param timeout? number the longest wait for each message, as `conn:recv` [unit: seconds]
+---@return fun(): any next the iterator (with `nil, nil, conn` after it for the generic `for`)
+---@raise timeout as `conn:recv`
+---@raise realtime as `conn:recv`
+---@raise network as `conn:recv`
+---@yields each step waits for a message
+---@example
+--- local conn = fal.realtime("fal-ai/realtime-echo")
+--- conn:send({ prompt = "three parts", replies = 3 })
+--- for message in conn:messages(10) do
+---   print(message.part)
+---   if message.part == 3 then break end  -- closes the connection
+--- end
 function Connection:messages(timeout)
   return function() return self:recv(timeout) end, nil, nil, self
 end
 
---- Closes the connection (a no-op when already closed).
+--- Closes the connection (a normal close, code 1000); a no-op when it is already closed.
+---@example
+--- local conn = fal.realtime("fal-ai/realtime-echo")
+--- conn:close()
+--- print(tostring(conn), conn:recv())
 function Connection:close()
   if self.closed then return end
   self.closed = true
@@ -232,7 +299,38 @@ function Connection.__tostring(c)
   return ("fal.realtime(%s%s)"):format(c.endpoint, c.closed and ", closed" or "")
 end
 
+---@name fal.bytes
+--- Wraps a string so msgpack packs it as `bin` (bytes), not `str`: for images and audio in
+--- realtime messages. Unpacked `bin` values come back as plain strings.
+---@param s string the bytes
+---@return table bytes the wrapped bytes (`.data` is the string)
+---@example
+--- print(#fal.msgpack.pack(fal.bytes("\0\1\2")), fal.msgpack.unpack(fal.msgpack.pack(fal.bytes("ab"))))
 M.bytes = msgpack.bytes
+
+---@name fal.msgpack.pack
+--- Packs a value as msgpack, with the JSON rules for tables (arrays, objects, `fal.null`):
+--- integers as ints, floats as float 64, strings as `str`, `fal.bytes` as `bin`.
+---@param value any the value to pack
+---@param opts? fal.MsgpackOptions
+---@return string data the msgpack bytes
+---@raise string a value msgpack cannot hold (a function, a mixed table), named by its path
+---@example
+--- local data = fal.msgpack.pack({ 1, 2, 3 })
+--- print(#data, data:byte(1) == 0x93)
+
+---@name fal.msgpack.unpack
+--- Unpacks one msgpack value: `bin` and `str` as strings, `nil` as `fal.null` in arrays, maps as
+--- tables that pack back the same.
+---@param data string the msgpack bytes
+---@return any value the value
+---@raise string bytes that are not one whole msgpack value
+---@example
+--- local value = fal.msgpack.unpack(fal.msgpack.pack({ prompt = "a cat", steps = 2 }))
+--- print(value.prompt, math.type(value.steps))
+
+---@class fal.MsgpackOptions
+---@field name? string the name of the value in error messages [default: "value"]
 M.msgpack = { pack = msgpack.pack, unpack = msgpack.unpack }
 
 return M

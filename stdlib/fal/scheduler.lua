@@ -13,6 +13,7 @@ local AWAIT = setmetatable({}, { __name = "fal.await" })
 
 local M = {}
 
+---@class fal.Task A function running concurrently with others on the one event loop (a coroutine), from `fal.spawn`.
 local Task = {}
 Task.__index = Task
 Task.__name = "fal.task"
@@ -130,7 +131,19 @@ function M.await(op)
   return block(task, { function() abandon(op) end })
 end
 
---- Makes a task running `fn(...)`; it starts at the next scheduler turn.
+--- Starts `fn(...)` as a task and returns it at once; the task first runs when the caller next
+--- waits (any yielding call). Every `fal.*` call that waits blocks only its own task. The program
+--- ends when every task has ended; a failed task nobody waited for is reported on stderr.
+---@param fn function the function to run (or a callable table)
+---@param ... any its arguments
+---@return fal.Task task the task
+---@raise usage `fn` is not callable
+---@example
+--- local a = fal.spawn(fal.run, "fal-ai/echo", { who = "a" })
+--- local b = fal.spawn(fal.run, "fal-ai/echo", { who = "b" })
+--- local _, out_a = a:wait()
+--- local _, out_b = b:wait()
+--- print(out_a.who, out_b.who)
 function M.spawn(fn, ...)
   if type(fn) ~= "function" and not (getmetatable(fn) or {}).__call then
     error(errors.usage("fal.spawn", "expected a function, got " .. type(fn)), 2)
@@ -144,8 +157,22 @@ end
 --- The running task (nil outside tasks).
 function M.current() return current end
 
---- Waits for the task to end: `true, values...` or `false, err`. With `timeout` (seconds), returns
---- `false, err` with `err.kind == "timeout"` if it has not ended by then; the task keeps running.
+--- Waits for the task to end and returns how: `true, values...` (what its function returned) or
+--- `false, err` (what it raised). It never raises the task's error. With `timeout`, returns
+--- `false, err` with `err.kind == "timeout"` if the task has not ended by then; the task keeps
+--- running. Waiting for a task that has ended returns at once.
+---@param timeout? number the longest wait, in seconds
+---@return boolean ok whether the task returned (true) or raised (false)
+---@return any ... the task's return values, or its error
+---@raise usage a task waiting for itself, or a wait outside any task
+---@yields waits for the task
+---@example
+--- local task = fal.spawn(function() fal.sleep(0.05) return "done" end)
+--- print(task:wait(5))
+--- local slow = fal.spawn(fal.sleep, 5)
+--- local ok, err = slow:wait(0.01)
+--- print(ok, err.kind)
+--- slow:cancel()
 function Task:wait(timeout)
   if timeout ~= nil and (type(timeout) ~= "number" or not (timeout >= 0)) then
     error(errors.usage("task:wait", "timeout must be a non-negative number of seconds"), 2)
@@ -181,7 +208,15 @@ function Task:wait(timeout)
   return false, self.values[1]
 end
 
---- Cancels the task: its pending operation is aborted and its to-be-closed variables run.
+--- Cancels the task: the operation it waits for is aborted (a transfer stops), its coroutine is
+--- closed so its to-be-closed variables run, and waiters get `false, err` with kind `cancelled`.
+--- A request already in the queue is not cancelled on the server (use `handle:cancel`).
+---@return boolean cancelled false when the task had already ended
+---@raise usage a task cancelling itself
+---@example
+--- local task = fal.spawn(fal.sleep, 10)
+--- fal.sleep(0)
+--- print(task:cancel(), task:status(), select(2, task:wait()).kind)
 function Task:cancel()
   if self.state == "done" then return false end
   if self == current then error(errors.usage("task:cancel", "a task cannot cancel itself; return or error instead"), 2) end
@@ -192,12 +227,36 @@ function Task:cancel()
   return true
 end
 
---- "ready", "blocked" or "done".
+--- The task's state: "ready" (to run at the next turn), "blocked" (waiting) or "done".
+---@return "ready"|"blocked"|"done" state the state
+---@example
+--- local task = fal.spawn(fal.sleep, 0.01)
+--- print(task:status())
+--- task:wait()
+--- print(task:status())
 function Task:status() return self.state end
 
 function Task:__tostring() return ("fal.task (%s)"):format(self.state) end
 
---- Waits for every task; returns `{ {ok=true, value=v, values={...}} | {ok=false, error=e} }` in order.
+---@class fal.TaskResult How one task of `fal.wait_all` ended.
+---@field ok boolean whether the task returned (true) or raised (false)
+---@field value any its first return value (when ok)
+---@field values table? all its return values, packed (`n` is the count) (when ok)
+---@field error any what it raised (when not ok)
+
+--- Waits for every task and returns how each ended, in the order given. One task's failure does
+--- not stop the others and is not raised.
+---@param tasks fal.Task[] the tasks
+---@return fal.TaskResult[] results one per task
+---@raise usage `tasks` is not a list of tasks, or the wait is outside any task
+---@yields waits for the tasks
+---@example
+--- local tasks = {}
+--- for i = 1, 3 do tasks[i] = fal.spawn(fal.subscribe, "fal-ai/echo", { i = i }) end
+--- tasks[4] = fal.spawn(fal.run, "fal-ai/flux/schnell", {})  -- fails: no prompt
+--- for i, r in ipairs(fal.wait_all(tasks)) do
+---   print(i, r.ok, r.ok and r.value.i or r.error.kind)
+--- end
 function M.wait_all(tasks)
   if type(tasks) ~= "table" then error(errors.usage("fal.wait_all", "expected a list of tasks"), 2) end
   local results = {}
@@ -213,7 +272,22 @@ function M.wait_all(tasks)
   return results
 end
 
---- Waits for the first task to end; returns `index, ok, values...`.
+--- Waits for the first of the tasks to end and returns its position and how it ended. The other
+--- tasks keep running (cancel them if they are no longer needed).
+---@param tasks fal.Task[] the tasks (at least one)
+---@return integer index the position of the first task to end
+---@return boolean ok whether it returned (true) or raised (false)
+---@return any ... its return values, or its error
+---@raise usage an empty list, an item that is not a task, or a wait outside any task
+---@yields waits for a task
+---@example
+--- local racers = {
+---   fal.spawn(fal.run, "fal-ai/echo", { who = "slow", sleep = 1 }),
+---   fal.spawn(fal.run, "fal-ai/echo", { who = "fast" }),
+--- }
+--- local index, ok, out = fal.wait_any(racers)
+--- print(index, ok, out.who)
+--- racers[1]:cancel()
 function M.wait_any(tasks)
   if type(tasks) ~= "table" or #tasks == 0 then error(errors.usage("fal.wait_any", "expected a non-empty list of tasks"), 2) end
   for i, task in ipairs(tasks) do
@@ -260,7 +334,15 @@ function M.parallel(fns)
   return out
 end
 
---- Sleeps for `seconds`, letting other tasks run.
+--- Waits `seconds` without blocking other tasks (a timer on the event loop).
+---@param seconds number how long, 0 or more
+---@raise usage a negative or non-number duration
+---@yields waits for the timer
+---@example
+--- local started = fal.clock()
+--- local ticker = fal.spawn(function() for i = 1, 3 do fal.sleep(0.01) print("tick " .. i) end end)
+--- fal.sleep(0.1)
+--- print(ticker:status(), fal.clock() - started >= 0.1)
 function M.sleep(seconds)
   if type(seconds) ~= "number" or seconds < 0 or seconds ~= seconds then
     error(errors.usage("fal.sleep", "seconds must be a non-negative number"), 2)

@@ -10,6 +10,8 @@ local http = require("fal.http")
 
 local M = {}
 
+---@class fal.Stream The server-sent events of one `fal.stream` call. It is its own iterator (`for event in stream do`) and closes when the loop is left early; also usable with `<close>`.
+---@field request_id string? the request id the server gave the stream
 local Stream = {}
 Stream.__index = Stream
 Stream.__name = "fal.stream"
@@ -68,7 +70,19 @@ local function stream_error(s, data)
     message = type(detail) == "string" and detail or ("stream failed: " .. data) })
 end
 
---- The next decoded event, or nil at the end of the stream.
+--- Returns the next event, decoded from JSON, waiting for it if none is buffered; nil at the end
+--- of the stream. An `event: error` the server sends mid-stream is raised.
+---@return any event the next event, or nil at the end
+---@raise validation the app failed mid-stream with HTTP 422
+---@raise http the app failed mid-stream, or an event is not JSON
+---@raise timeout no event within the stream's `timeout`
+---@raise network the connection dropped (also in the middle of an event)
+---@yields waits for the next event
+---@example
+--- local stream = fal.stream("fal-ai/any-llm", { prompt = "one two three" })
+--- local first = stream:next()
+--- print(first.output, first.partial)
+--- stream:close()
 function Stream:next()
   local kind, data = next_raw(self)
   if kind == nil then return nil end
@@ -86,13 +100,27 @@ function Stream:next()
   return value
 end
 
---- Reads the rest of the stream and returns its last event (nil if it sent none).
+--- Reads the rest of the stream and returns its last event (the JS client's `done()`): for most
+--- apps, the final output.
+---@return any event the last event, or nil if the stream sent none
+---@raise http as `stream:next`
+---@raise validation as `stream:next`
+---@raise timeout as `stream:next`
+---@raise network as `stream:next`
+---@yields waits for the end of the stream
+---@example
+--- local stream = fal.stream("fal-ai/any-llm", { prompt = "the quick brown fox" })
+--- print(stream:result().output)
 function Stream:result()
   while self:next() ~= nil do end
   return self.last
 end
 
---- Aborts the transfer (a no-op once the stream ended).
+--- Aborts the transfer; later `stream:next` calls return nil. A no-op once the stream ended.
+---@example
+--- local stream = fal.stream("fal-ai/any-llm", { prompt = "a long answer that is not read" })
+--- stream:close()
+--- print(stream:next())
 function Stream:close()
   if self.closed then return end
   self.closed = true
@@ -100,7 +128,15 @@ function Stream:close()
   core.stream_close(self.sid)
 end
 
---- Back-pressure counters: `pauses` (times the transfer was paused), `max_buffered` events.
+--- Back-pressure counters: the transfer pauses while more than 64 events wait unread (so a slow
+--- reader slows the server down instead of filling memory) and resumes at 16.
+---@return {pauses: integer, max_buffered: integer} stats times the transfer was paused, and the most events buffered at once
+---@example
+--- local stream = fal.stream("fal-ai/any-llm", { prompt = "x", events = 200 })
+--- local count = 0
+--- for _ in stream do count = count + 1 end
+--- local stats = stream:stats()
+--- print(count, stats.max_buffered <= 65, stats.pauses >= 0)
 function Stream:stats()
   if self.closed then return self.final_stats end
   return core.stream_stats(self.sid)
@@ -120,7 +156,29 @@ local function new(operation, endpoint, sid, timeout)
   return setmetatable({ operation = operation, endpoint = endpoint, sid = sid, timeout = timeout }, Stream)
 end
 
---- Calls an endpoint's streaming route and returns the stream (as iterator, state, nil, closing value).
+---@class fal.StreamOptions
+---@field path? string the streaming route, replacing "/stream" [default: "/stream"]
+---@field timeout? number the longest wait for each event (not for the whole stream) [default: none] [unit: seconds]
+---@field headers? table<string, string> extra HTTP headers
+
+--- Calls an endpoint's streaming route (`POST {run_url}/{endpoint}/stream`) and returns the
+--- stream of its server-sent events once the reply has begun, so an HTTP error is raised here.
+--- Events are decoded as they are read; `for event in fal.stream(...) do` reads them all.
+--- Nothing is retried: events already delivered would be replayed.
+---@param endpoint string the endpoint id, e.g. "fal-ai/any-llm"
+---@param input? table the input, sent as JSON (nil sends `{}`)
+---@param opts? fal.StreamOptions
+---@return fal.Stream stream the stream (also the iterator, with `nil, nil, stream` after it for the generic `for`)
+---@raise usage a bad endpoint id, option or input, before any I/O
+---@raise validation the endpoint refused the input (HTTP 422)
+---@raise http any other error reply (404: the app has no streaming route)
+---@raise timeout no reply within `timeout`
+---@raise network the connection failed
+---@yields waits for the reply to begin
+---@example
+--- for event in fal.stream("fal-ai/any-llm", { prompt = "hello streaming world" }, { timeout = 30 }) do
+---   print(event.partial and "partial" or "final", event.output)
+--- end
 function M.stream(endpoint, input, opts)
   options.arg("fal.stream", 1, "endpoint", endpoint, "string")
   opts = options.check("fal.stream", opts, { path = "string", timeout = "positive", headers = "headers" })

@@ -147,7 +147,24 @@ function M.file_source(operation, path, content_type, file_name, where)
     file_name = file_name or (path:match("([^/]+)$")) or "upload.bin" }
 end
 
---- fal.upload(bytes, content_type, file_name?, opts?) -> url
+---@class fal.UploadOptions
+---@field lifecycle? fal.Lifecycle expiry and access of the file [default: the platform's]
+
+--- Uploads bytes in memory to fal's CDN and returns the file's URL, to pass in an input. Above
+--- 100 MiB the upload is multipart (10 MiB parts, 10 at a time); a failed CDN upload falls back to
+--- the storage API's signed-URL upload.
+---@param bytes string the file's bytes
+---@param content_type string its media type, e.g. "image/png"
+---@param file_name? string the name the CDN gives the file [default: "upload.bin"]
+---@param opts? fal.UploadOptions
+---@return string url the file's URL
+---@raise usage a bad argument, option or lifecycle field, before any I/O
+---@raise http the storage API or the CDN refused the upload
+---@raise network the connection failed after the retries
+---@yields waits for the upload
+---@example
+--- local url = fal.upload("hello, fal", "text/plain", "hello.txt", { lifecycle = { expires_in = "1h" } })
+--- print(url, (fal.download(url)))
 function M.upload(bytes, content_type, file_name, opts)
   local operation = "fal.upload"
   options.arg(operation, 1, "bytes", bytes, "string")
@@ -158,7 +175,25 @@ function M.upload(bytes, content_type, file_name, opts)
   return M.send(operation, M.bytes_source(bytes, content_type, file_name), lifecycle)
 end
 
---- fal.upload_file(path, opts?) -> url (streamed from disk; content type from the extension)
+---@class fal.UploadFileOptions
+---@field lifecycle? fal.Lifecycle expiry and access of the file [default: the platform's]
+---@field content_type? string the media type [default: from the file's extension]
+---@field file_name? string the name the CDN gives the file [default: the file's own name]
+
+--- Uploads a local file to fal's CDN, streamed from disk (never held in memory whole), and
+--- returns its URL. Multipart above 100 MiB, as `fal.upload`.
+---@param path string the file's path
+---@param opts? fal.UploadFileOptions
+---@return string url the file's URL
+---@raise usage the file cannot be read, or a bad option, before any upload
+---@raise http the storage API or the CDN refused the upload
+---@raise network the connection failed after the retries
+---@yields waits for the upload
+---@example
+--- local path = os.tmpname()
+--- local f = assert(io.open(path, "w")) f:write("a,b\n1,2\n") f:close()
+--- print(fal.upload_file(path, { content_type = "text/csv", file_name = "table.csv" }))
+--- os.remove(path)
 function M.upload_file(path, opts)
   local operation = "fal.upload_file"
   options.arg(operation, 1, "path", path, "string")

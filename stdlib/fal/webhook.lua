@@ -55,7 +55,29 @@ local function keys_for(url)
   return entry.keys
 end
 
---- Checks a delivery's signature; returns the decoded body or raises `kind = "webhook"`.
+---@class fal.VerifyOptions
+---@field jwks_url? string where fal publishes its public keys [default: {rest_url}/.well-known/jwks.json]
+---@field tolerance? number the largest accepted difference between the delivery's timestamp and now [default: 300] [unit: seconds]
+
+--- Checks a webhook delivery: the Ed25519 signature over the request id, user id, timestamp and
+--- body hash (against fal's published keys, fetched once a day) and the timestamp's age. Returns
+--- the decoded notice. Pass the request's headers (any case) and its raw body, unparsed.
+---@param headers table<string, string> the delivery's HTTP headers (`X-Fal-Webhook-*`)
+---@param body string the raw request body
+---@param opts? fal.VerifyOptions
+---@return table notice the decoded body: `request_id`, `gateway_request_id`, `status` ("OK" or "ERROR"), `payload`, `error`
+---@raise usage a bad argument or option
+---@raise webhook a missing header, a stale timestamp, a bad signature, no keys, or a body that is not JSON
+---@yields fetches the keys when they are not cached
+---@example
+--- local sink = fal.config().rest_url .. "/_emulator/webhooks/api-doc"
+--- fal.submit("fal-ai/echo", { prompt = "notify me" }, { webhook_url = sink }):get()
+--- local delivery, deadline = nil, fal.clock() + 10
+--- repeat  -- the emulator posts the notice right after completion
+---   delivery = fal.json.decode((fal.download(sink))).deliveries[1]
+---   if not delivery then fal.sleep(0.05) end
+--- until delivery or fal.clock() > deadline
+--- print(fal.webhook.verify(delivery.headers, delivery.body).payload.prompt)
 function M.verify(headers, body, opts)
   options.arg(operation, 1, "headers", headers, "table")
   options.arg(operation, 2, "body", body, "string")
