@@ -107,13 +107,15 @@ final class Harness {
     try await HTTP.send("GET", "\(emulator.runURL)/_emulator/stats").object
   }
 
-  /// Polls the status route (a bounded number of times) until `condition` holds; returns that status.
+  /// Polls the status route until `condition` holds or `seconds` have passed; returns that status.
+  /// The bound is wall time, not a count of polls, so a loaded machine slows the test, never fails it.
   @discardableResult
   func waitForStatus(
-    _ app: String, _ id: String, logs: String? = nil, tries: Int = 400,
+    _ app: String, _ id: String, logs: String? = nil, seconds: Double = 60,
     until condition: ([String: Any]) -> Bool = { $0["status"] as? String == "COMPLETED" }
   ) async throws -> [String: Any] {
-    for _ in 0..<tries {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
       let status = try await self.status(app, id, logs: logs).object
       if condition(status) { return status }
       try await Task.sleep(nanoseconds: 20_000_000)
