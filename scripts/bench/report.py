@@ -1,0 +1,177 @@
+"""Turns a benchmark report (harness.py's JSON) into the README's Speed table and a PNG chart of
+the ratios, so both always come from the last run.
+
+  report.py RESULTS.json     writes RESULTS.png and the README part between the speed markers
+"""
+import json
+import os
+import sys
+from dataclasses import dataclass
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+README = os.path.join(HERE, "..", "..", "README.md")
+BEGIN = "<!-- speed:begin: written by scripts/bench/report.py from scripts/bench/results/latest.json -->"
+END = "<!-- speed:end -->"
+
+
+@dataclass
+class Row:
+    key: str          # the row in the report's "rows"
+    title: str
+    unit: str
+    falua: list       # contenders shown in the falua column, the first one is the ratio's numerator
+    python: list      # contenders shown in the Python column
+    reference: list   # contenders shown in the reference column, the first one is the ratio's denominator
+    goal: str = ""
+
+
+def rows_for(report):
+    counts = report["settings"]["concurrent"]
+    rows = [
+        Row("startup", "start-up: `falua -e ''`, `python -c 'import fal_client'`, `lua5.4 -e ''`", "ms",
+            ["falua"], ["python"], ["lua5.4"], "≤ 5 ms (≤ 4x `lua5.4`)"),
+        Row("idle_rss", "resident memory of that start-up", "MiB", ["falua"], ["python"], ["lua5.4"], "≤ 8 MiB"),
+        Row("run_sequential", f"sequential `run`, per call ({report['settings']['sequential']} calls)", "ms",
+            ["falua"], ["python_sync", "python_async"], ["libcurl"], "≤ 1.1x the libcurl loop"),
+    ]
+    for n in counts:
+        goal = "≤ 1.05x the libcurl loop" if n == 1000 else ""
+        rows.append(Row(f"subscribe_wall_{n}", f"{n} concurrent `subscribe`, wall", "s",
+                        ["falua"], ["python_async"], ["libcurl"], goal))
+    for n in counts:
+        goal = "≤ 25 MiB, below the bare loop" if n == 1000 else ""
+        rows.append(Row(f"subscribe_rss_{n}", f"{n} concurrent `subscribe`, peak RSS", "MiB",
+                        ["falua"], ["python_async"], ["libcurl"], goal))
+    rows += [
+        Row("subscribe_rss_per_request", f"memory per in-flight request ({min(counts)} → {max(counts)})", "KiB",
+            ["falua"], ["python_async"], ["libcurl"]),
+        Row("json_total", f"{report['settings']['json_document_bytes'] / 2**20:.1f} MiB JSON decode + encode (CPU)",
+            "ms", ["falua"], ["python_json"], ["orjson", "lua_cjson"], "≤ 12 ms"),
+        Row("json_encode", "of which encode", "ms", ["falua"], ["python_json"], ["orjson", "lua_cjson"]),
+        Row("realtime", "realtime round trip (msgpack over one WebSocket)", "µs",
+            ["falua"], ["python_sync", "python_async"], [], "≤ 50 µs on `falua serve`"),
+        Row("subscribe_latency", "`subscribe`, app completion → return", "ms",
+            ["falua_streaming", "falua_polling"], ["python_polling"], [], "≤ 5 ms on the default path"),
+    ]
+    return rows
+
+
+NAMES = {"python": "", "python_sync": "sync", "python_async": "asyncio", "python_json": "json",
+         "python_polling": "polling", "falua": "", "falua_streaming": "streaming", "falua_polling": "polling",
+         "libcurl": "libcurl", "lua5.4": "`lua5.4`", "orjson": "orjson", "lua_cjson": "lua-cjson"}
+
+
+def number(value, unit):
+    if unit == "µs" or abs(value) >= 100:
+        text = f"{value:.0f}"
+    elif abs(value) >= 10:
+        text = f"{value:.1f}"
+    elif abs(value) >= 1:
+        text = f"{value:.2f}"
+    else:
+        text = f"{value:.3f}"
+    return f"{text} {unit}"
+
+
+def median(report, row, contender):
+    entry = report["rows"].get(row.key, {}).get(contender)
+    return entry["median"] if entry else None
+
+
+def cell(report, row, contenders):
+    parts = []
+    for name in contenders:
+        value = median(report, row, name)
+        if value is not None:
+            label = NAMES.get(name, name)
+            parts.append(f"{label} {number(value, row.unit)}".strip() if label else number(value, row.unit))
+    return ", ".join(parts) or "–"
+
+
+def ratio(report, row):
+    """falua ÷ the reference (or ÷ Python where the row has no reference)."""
+    top = median(report, row, row.falua[0])
+    base = next((v for v in (median(report, row, name) for name in row.reference + row.python) if v), None)
+    return top / base if top is not None and base else None
+
+
+def table(report):
+    lines = ["| workload | falua | Python `fal-client` | reference | falua ÷ reference | goal |",
+             "|---|---|---|---|---|---|"]
+    for row in rows_for(report):
+        r = ratio(report, row)
+        denominator = "" if row.reference else " (÷ Python)"
+        lines.append(f"| {row.title} | {cell(report, row, row.falua)} | {cell(report, row, row.python)} | "
+                     f"{cell(report, row, row.reference)} | {f'{r:.2f}x{denominator}' if r else '–'} | {row.goal} |")
+    ceiling = report["rows"]["ceiling"]
+    by_concurrency = sorted(ceiling, key=lambda name: int(name.split("_")[1]))
+    emulator = ", ".join(f"{name.split('_')[1]} in flight {ceiling[name]['median']:,.0f}/s" for name in by_concurrency)
+    machine = report["machine"]
+    settings = report["settings"]
+    return "\n".join(lines + [
+        "",
+        f"The emulator's own ceiling (direct `run` of `fal-ai/echo` from one libcurl multi loop, "
+        f"{settings['ceiling']} requests): {emulator}.",
+        "",
+        f"Run: `scripts/bench/run.sh{' --quick' if report['mode'] == 'quick' else ''}` on {report['generated']}, "
+        f"{report['mode']} mode ({settings['rounds']} interleaved rounds, medians), {machine['cpus']} CPUs "
+        f"({machine['cpu']}), load average {machine['load_average_before']:.1f} before and "
+        f"{machine['load_average_after']:.1f} after, {machine['falua']}, libcurl {machine['libcurl']}, "
+        f"Python {machine['python']}, `falua serve --runners {settings['emulator_runners']}`.",
+    ])
+
+
+def write_readme(report):
+    text = open(README, encoding="utf-8").read()
+    if BEGIN not in text or END not in text:
+        raise SystemExit(f"{README}: the speed markers are missing")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    with open(README, "w", encoding="utf-8") as f:
+        f.write(f"{head}{BEGIN}\n{table(report)}\n{END}{tail}")
+
+
+def write_chart(report, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels, values, colors = [], [], []
+    for row in rows_for(report):
+        base_name = next((n for n in row.reference + row.python if median(report, row, n)), None)
+        if base_name is None:
+            continue
+        base = median(report, row, base_name)
+        for name in row.falua + row.python + row.reference:
+            value = median(report, row, name)
+            if name == base_name or value is None or value <= 0:
+                continue
+            labels.append(f"{row.title.replace('`', '')} — {name} ÷ {base_name}")
+            values.append(value / base)
+            colors.append("tab:blue" if name.startswith("falua") else "tab:orange" if name.startswith("python")
+                          else "tab:gray")
+    fig, ax = plt.subplots(figsize=(11, 0.32 * len(labels) + 1.5))
+    ax.barh(range(len(labels)), values, color=colors)
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.axvline(1, color="black", linewidth=0.8)
+    ax.set_xlabel("ratio to the row's reference (time or memory; < 1 is better)")
+    ax.set_title(f"falua benchmark, {report['mode']} run {report['generated']} (blue falua, orange Python)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main():
+    if len(sys.argv) != 2:
+        raise SystemExit(__doc__)
+    path = sys.argv[1]
+    report = json.load(open(path))
+    write_readme(report)
+    write_chart(report, os.path.splitext(path)[0] + ".png")
+    print(table(report))
+
+
+if __name__ == "__main__":
+    main()
