@@ -84,7 +84,11 @@ def cell(report, row, contenders):
         value = median(report, row, name)
         if value is not None:
             label = NAMES.get(name, name)
-            parts.append(f"{label} {number(value, row.unit)}".strip() if label else number(value, row.unit))
+            text = f"{label} {number(value, row.unit)}".strip() if label else number(value, row.unit)
+            measured_to = report["rows"][row.key][name].get("to")
+            if measured_to and measured_to != max(report["settings"]["concurrent"]):
+                text += f" (to {measured_to})"
+            parts.append(text)
     return ", ".join(parts) or "–"
 
 
@@ -108,7 +112,11 @@ def table(report):
     emulator = ", ".join(f"{name.split('_')[1]} in flight {ceiling[name]['median']:,.0f}/s" for name in by_concurrency)
     machine = report["machine"]
     settings = report["settings"]
-    return "\n".join(lines + [
+    notes = []
+    if settings["python_concurrent_max"] < max(settings["concurrent"]):
+        notes = ["", f"The Python client runs up to {settings['python_concurrent_max']} concurrent subscribes: its "
+                 "time grows faster than linearly with the count."]
+    return "\n".join(lines + notes + [
         "",
         f"The emulator's own ceiling (direct `run` of `fal-ai/echo` from one libcurl multi loop, "
         f"{settings['ceiling']} requests): {emulator}.",

@@ -5,6 +5,7 @@
 # interleaved rounds. Writes scripts/bench/results/latest.json and latest.png and regenerates the
 # README's Speed table. See docs/benchmarks.md.
 # Usage: scripts/bench/run.sh [--quick]     (--quick: small counts, under a minute)
+#        FALUA=path/to/falua scripts/bench/run.sh ...   (measure that binary, no build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 quick=()
@@ -19,9 +20,12 @@ venv=.build/bench-venv
 results=scripts/bench/results
 mkdir -p "$bin" "$results"
 
-echo "building falua (release)" >&2
-swift build -c release --product falua >"$bin/build.log" 2>&1 || { cat "$bin/build.log"; exit 1; }
-falua=.build/release/falua
+falua=${FALUA:-}
+if [ -z "$falua" ]; then
+  echo "building falua (release)" >&2
+  swift build -c release --product falua >"$bin/build.log" 2>&1 || { cat "$bin/build.log"; exit 1; }
+  falua=.build/release/falua
+fi
 
 if ! "$venv/bin/python" -c 'import importlib.metadata as m, matplotlib; assert m.version("fal-client") == "1.0.3"' 2>/dev/null; then
   echo "creating $venv (fal-client 1.0.3, matplotlib, orjson)" >&2
@@ -31,7 +35,7 @@ if ! "$venv/bin/python" -c 'import importlib.metadata as m, matplotlib; assert m
     echo "orjson could not be installed: its row is left out" >&2
 fi
 
-for program in run_sequential multi_flows; do
+for program in measure run_sequential multi_flows; do
   cc -O2 -Wall -o "$bin/$program" "scripts/bench/c/$program.c" -lcurl
 done
 

@@ -62,7 +62,7 @@ static long waiting_capacity, waiting_head, waiting_count;
 static int advance(struct flow *flow, CURLcode rc) {
   long status = 0;
   curl_easy_getinfo(flow->easy, CURLINFO_RESPONSE_CODE, &status);
-  if (rc != CURLE_OK || status != 200) fail(flow, "transfer", rc, status);
+  if (rc != CURLE_OK || status < 200 || status > 299) fail(flow, "transfer", rc, status);
   char text[64];
   switch (flow->step) {
   case SUBMIT:
