@@ -23,35 +23,37 @@ class Row:
     python: list      # contenders shown in the Python column
     reference: list   # contenders shown in the reference column, the first one is the ratio's denominator
     goal: str = ""
+    short: str = ""   # the chart's label
 
 
 def rows_for(report):
     counts = report["settings"]["concurrent"]
     rows = [
         Row("startup", "start-up: `falua -e ''`, `python -c 'import fal_client'`, `lua5.4 -e ''`", "ms",
-            ["falua"], ["python"], ["lua5.4"], "≤ 5 ms (≤ 4x `lua5.4`)"),
-        Row("idle_rss", "resident memory of that start-up", "MiB", ["falua"], ["python"], ["lua5.4"], "≤ 8 MiB"),
+            ["falua"], ["python"], ["lua5.4"], "≤ 5 ms (≤ 4x `lua5.4`)", "start-up"),
+        Row("idle_rss", "resident memory of that start-up", "MiB", ["falua"], ["python"], ["lua5.4"], "≤ 8 MiB", "start-up RSS"),
         Row("run_sequential", f"sequential `run`, per call ({report['settings']['sequential']} calls)", "ms",
-            ["falua"], ["python_sync", "python_async"], ["libcurl"], "≤ 1.1x the libcurl loop"),
+            ["falua"], ["python_sync", "python_async"], ["libcurl"], "≤ 1.1x the libcurl loop", "sequential run"),
     ]
     for n in counts:
         goal = "≤ 1.05x the libcurl loop" if n == 1000 else ""
         rows.append(Row(f"subscribe_wall_{n}", f"{n} concurrent `subscribe`, wall", "s",
-                        ["falua"], ["python_async"], ["libcurl"], goal))
+                        ["falua"], ["python_async"], ["libcurl"], goal, f"{n} subscribes, wall"))
     for n in counts:
         goal = "≤ 25 MiB, below the bare loop" if n == 1000 else ""
         rows.append(Row(f"subscribe_rss_{n}", f"{n} concurrent `subscribe`, peak RSS", "MiB",
-                        ["falua"], ["python_async"], ["libcurl"], goal))
+                        ["falua"], ["python_async"], ["libcurl"], goal, f"{n} subscribes, RSS"))
     rows += [
         Row("subscribe_rss_per_request", f"memory per in-flight request ({min(counts)} → {max(counts)})", "KiB",
-            ["falua"], ["python_async"], ["libcurl"]),
+            ["falua"], ["python_async"], ["libcurl"], "", "RSS per request"),
         Row("json_total", f"{report['settings']['json_document_bytes'] / 2**20:.1f} MiB JSON decode + encode (CPU)",
-            "ms", ["falua"], ["python_json"], ["orjson", "lua_cjson"], "≤ 12 ms"),
-        Row("json_encode", "of which encode", "ms", ["falua"], ["python_json"], ["orjson", "lua_cjson"]),
+            "ms", ["falua"], ["python_json"], ["orjson", "lua_cjson"], "≤ 12 ms", "JSON decode + encode"),
+        Row("json_encode", "of which encode", "ms", ["falua"], ["python_json"], ["orjson", "lua_cjson"], "", "JSON encode"),
         Row("realtime", "realtime round trip (msgpack over one WebSocket)", "µs",
-            ["falua"], ["python_sync", "python_async"], [], "≤ 50 µs on `falua serve`"),
+            ["falua"], ["python_sync", "python_async"], [], "≤ 50 µs on `falua serve`", "realtime round trip"),
         Row("subscribe_latency", "`subscribe`, app completion → return", "ms",
-            ["falua_streaming", "falua_polling"], ["python_polling"], [], "≤ 5 ms on the default path"),
+            ["falua_streaming", "falua_polling"], ["python_polling"], [], "≤ 5 ms on the default path",
+            "completion → return"),
     ]
     return rows
 
@@ -155,18 +157,19 @@ def write_chart(report, path):
             value = median(report, row, name)
             if name == base_name or value is None or value <= 0:
                 continue
-            labels.append(f"{row.title.replace('`', '')} — {name} ÷ {base_name}")
+            labels.append(f"{row.short}: {name} ÷ {base_name}")
             values.append(value / base)
             colors.append("tab:blue" if name.startswith("falua") else "tab:orange" if name.startswith("python")
                           else "tab:gray")
-    fig, ax = plt.subplots(figsize=(11, 0.32 * len(labels) + 1.5))
+    fig, ax = plt.subplots(figsize=(9, 0.28 * len(labels) + 1.5))
     ax.barh(range(len(labels)), values, color=colors)
-    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.axvline(1, color="black", linewidth=0.8)
     ax.set_xlabel("ratio to the row's reference (time or memory; < 1 is better)")
-    ax.set_title(f"falua benchmark, {report['mode']} run {report['generated']} (blue falua, orange Python)")
+    ax.set_title(f"falua, {report['mode']} run {report['generated']}: blue falua, orange Python, grey others",
+                 fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
