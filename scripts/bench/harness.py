@@ -15,6 +15,8 @@ import importlib.util
 import json
 import os
 import platform
+import select
+import signal
 import statistics
 import subprocess
 import sys
@@ -27,13 +29,19 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # python_concurrent_max: the Python client's time grows faster than linearly with the number of
 # concurrent subscribes (1000 take about 12 s), so larger counts run without it.
-QUICK = dict(rounds=2, startup_spawns=5, sequential=50, concurrent=[100, 200], python_concurrent_max=200,
+# timeout: seconds one driver may take; a contender that exceeds it is stopped, recorded as
+# timed out, and not run again.
+QUICK = dict(timeout=60, rounds=2, startup_spawns=5, sequential=50, concurrent=[100, 200], python_concurrent_max=200,
              json_iterations=3, realtime=200, latency=3, ceiling=500, ceiling_concurrency=[1, 16, 64])
-FULL = dict(rounds=5, startup_spawns=20, sequential=500, concurrent=[100, 1000, 5000], python_concurrent_max=1000,
+FULL = dict(timeout=180, rounds=5, startup_spawns=20, sequential=500, concurrent=[100, 1000, 5000], python_concurrent_max=1000,
             json_iterations=20, realtime=2000, latency=10, ceiling=5000, ceiling_concurrency=[1, 16, 64])
 
 
 class DriverError(Exception):
+    pass
+
+
+class DriverTimeout(Exception):
     pass
 
 
@@ -42,6 +50,7 @@ class Bench:
         self.settings = QUICK if args.quick else FULL
         self.falua, self.python, self.lua, self.bin = args.falua, args.python, args.lua, args.bin
         self.samples = {}  # (row, contender) -> [values]
+        self.timed_out = {}  # (row, contender) -> the time limit it exceeded
         self.run_url = os.environ["FALUA_RUN_URL"].rstrip("/")
         self.queue_url = os.environ["FALUA_QUEUE_URL"].rstrip("/")
         self.doc = os.path.join(args.bin, "document.json")
@@ -50,18 +59,28 @@ class Bench:
 
     def spawn(self, argv):
         """Runs argv to its end under c/measure.c; returns (wall seconds, peak RSS in MiB, stdout).
-        A failing command raises."""
+        A failing command raises DriverError, one running past the time limit DriverTimeout."""
         out_read, out_write = os.pipe()
         measure_read, measure_write = os.pipe()
         command = [os.path.join(self.bin, "measure"), *argv]
-        pid = os.posix_spawn(command[0], command, os.environ, file_actions=[
+        deadline = time.monotonic() + self.settings["timeout"]
+        pid = os.posix_spawn(command[0], command, os.environ, setpgroup=0, file_actions=[
             (os.POSIX_SPAWN_DUP2, out_write, 1), (os.POSIX_SPAWN_DUP2, measure_write, 3)])
         os.close(out_write)
         os.close(measure_write)
-        with os.fdopen(out_read, "rb") as pipe:
-            output = pipe.read().decode()
-        with os.fdopen(measure_read, "rb") as pipe:
-            measurement = pipe.read().decode()
+        chunks = []
+        with os.fdopen(out_read, "rb", buffering=0) as pipe, os.fdopen(measure_read, "rb") as measure:
+            while True:
+                if not select.select([pipe], [], [], max(0, deadline - time.monotonic()))[0]:
+                    os.killpg(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    raise DriverTimeout(f"{' '.join(argv)} ran longer than {self.settings['timeout']} s")
+                chunk = pipe.read(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            measurement = measure.read().decode()
+        output = b"".join(chunks).decode()
         _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise DriverError(f"{' '.join(argv)} failed ({os.waitstatus_to_exitcode(status)}): {output[-2000:]}")
@@ -87,6 +106,21 @@ class Bench:
         if int(checked) != expected_checked:
             raise DriverError(f"{' '.join(argv)} checked {checked} of {expected_checked} answers")
         return {"checked": int(checked), "seconds": float(seconds), "peak_rss_mib": rss}
+
+    def each(self, contenders, rotate, rows):
+        """Yields (name, result) for the contenders in turned order. One that runs past the time
+        limit is recorded as timed out in `rows` and skipped from then on."""
+        for name in rotated(list(contenders), rotate):
+            if (rows[0], name) in self.timed_out:
+                continue
+            try:
+                result = contenders[name]()
+            except DriverTimeout as timeout:
+                print(f"stopped: {timeout}", file=sys.stderr, flush=True)
+                for row in rows:
+                    self.timed_out[row, name] = self.settings["timeout"]
+                continue
+            yield name, result
 
     def add(self, row, contender, value):
         self.samples.setdefault((row, contender), []).append(value)
@@ -119,8 +153,8 @@ class Bench:
             "python_async": lambda: self.driver(self.py_driver("run-sequential", "async", n), n),
             "libcurl": lambda: self.c_result([os.path.join(self.bin, "run_sequential"), self.run_url, str(n)], n),
         }
-        for name in rotated(list(contenders), rotate):
-            self.add("run_sequential", name, contenders[name]()["seconds"] / n * 1000)
+        for name, result in self.each(contenders, rotate, ["run_sequential"]):
+            self.add("run_sequential", name, result["seconds"] / n * 1000)
 
     def subscribe_concurrent(self, rotate):
         for n in self.settings["concurrent"]:
@@ -132,8 +166,7 @@ class Bench:
             }
             if n > self.settings["python_concurrent_max"]:
                 del contenders["python_async"]
-            for name in rotated(list(contenders), rotate):
-                result = contenders[name]()
+            for name, result in self.each(contenders, rotate, [f"subscribe_wall_{n}", f"subscribe_rss_{n}"]):
                 self.add(f"subscribe_wall_{n}", name, result["seconds"])
                 self.add(f"subscribe_rss_{n}", name, result["peak_rss_mib"])
 
@@ -150,8 +183,7 @@ class Bench:
         if self.lua:
             contenders["lua_cjson"] = lambda: self.driver(
                 [self.lua, os.path.join(HERE, "falua", "json_codec.lua")] + files + ["cjson"], k)
-        for name in rotated(list(contenders), rotate):
-            result = contenders[name]()
+        for name, result in self.each(contenders, rotate, ["json_decode", "json_encode", "json_total"]):
             self.add("json_decode", name, result["decode_seconds"] * 1000)
             self.add("json_encode", name, result["encode_seconds"] * 1000)
             self.add("json_total", name, (result["decode_seconds"] + result["encode_seconds"]) * 1000)
@@ -163,8 +195,8 @@ class Bench:
             "python_sync": lambda: self.driver(self.py_driver("realtime", "sync", n), n),
             "python_async": lambda: self.driver(self.py_driver("realtime", "async", n), n),
         }
-        for name in rotated(list(contenders), rotate):
-            self.add("realtime", name, contenders[name]()["seconds"] / n * 1e6)
+        for name, result in self.each(contenders, rotate, ["realtime"]):
+            self.add("realtime", name, result["seconds"] / n * 1e6)
 
     def subscribe_latency(self, rotate):
         n = self.settings["latency"]
@@ -173,8 +205,8 @@ class Bench:
             "falua_streaming": lambda: self.driver(self.lua_driver("subscribe_latency.lua") + [str(n), "streaming"], n),
             "python_polling": lambda: self.driver(self.py_driver("subscribe-latency", "sync", n), n),
         }
-        for name in rotated(list(contenders), rotate):
-            for request_id, returned in contenders[name]()["returns"]:
+        for name, result in self.each(contenders, rotate, ["subscribe_latency"]):
+            for request_id, returned in result["returns"]:
                 self.add("subscribe_latency", name, (returned - self.completed_at(request_id)) * 1000)
 
     def completed_at(self, request_id):
@@ -187,9 +219,10 @@ class Bench:
     def ceiling(self, rotate):
         n = self.settings["ceiling"]
         program = os.path.join(self.bin, "multi_flows")
-        for c in rotated(self.settings["ceiling_concurrency"], rotate):
-            result = self.c_result([program, "run", self.run_url, str(n), str(c)], n)
-            self.add("ceiling", f"libcurl_{c}", n / result["seconds"])
+        contenders = {f"libcurl_{c}": lambda c=c: self.c_result([program, "run", self.run_url, str(n), str(c)], n)
+                      for c in self.settings["ceiling_concurrency"]}
+        for name, result in self.each(contenders, rotate, ["ceiling"]):
+            self.add("ceiling", name, n / result["seconds"])
 
     WORKLOADS = ["startup", "run_sequential", "subscribe_concurrent", "json_codec", "realtime",
                  "subscribe_latency", "ceiling"]
@@ -201,7 +234,7 @@ class Bench:
                              realtime=10, latency=1, ceiling=50)
         for workload in self.WORKLOADS:
             getattr(self, workload)(0)
-        self.samples = {}
+        self.samples, self.timed_out = {}, {}
         self.settings = saved
         for round_index in range(self.settings["rounds"]):
             for workload in self.WORKLOADS:
@@ -226,7 +259,7 @@ def add_memory_slope(rows, counts):
     concurrent subscribes, in KiB per request (medians)."""
     slope = {}
     for name in rows[f"subscribe_rss_{min(counts)}"]:
-        measured = [n for n in counts if name in rows.get(f"subscribe_rss_{n}", {})]
+        measured = [n for n in counts if "median" in rows.get(f"subscribe_rss_{n}", {}).get(name, {})]
         low, high = min(measured), max(measured)
         if high > low:
             growth = rows[f"subscribe_rss_{high}"][name]["median"] - rows[f"subscribe_rss_{low}"][name]["median"]
@@ -263,6 +296,8 @@ def main():
     rows = {}
     for (row, contender), values in bench.samples.items():
         rows.setdefault(row, {})[contender] = summary(values)
+    for (row, contender), limit in bench.timed_out.items():
+        rows.setdefault(row, {}).setdefault(contender, {"timed_out_after_seconds": limit})
     add_memory_slope(rows, bench.settings["concurrent"])
     falua_version = subprocess.run([args.falua, "-v"], capture_output=True, text=True).stdout.strip()
     report = {

@@ -76,16 +76,18 @@ def number(value, unit):
 
 
 def median(report, row, contender):
-    entry = report["rows"].get(row.key, {}).get(contender)
-    return entry["median"] if entry else None
+    return report["rows"].get(row.key, {}).get(contender, {}).get("median")
 
 
 def cell(report, row, contenders):
     parts = []
     for name in contenders:
+        label = NAMES.get(name, name)
+        limit = report["rows"].get(row.key, {}).get(name, {}).get("timed_out_after_seconds")
+        if limit:
+            parts.append(f"{label} stopped after {limit} s".strip())
         value = median(report, row, name)
         if value is not None:
-            label = NAMES.get(name, name)
             text = f"{label} {number(value, row.unit)}".strip() if label else number(value, row.unit)
             measured_to = report["rows"][row.key][name].get("to")
             if measured_to and measured_to != max(report["settings"]["concurrent"]):
@@ -109,7 +111,7 @@ def table(report):
         denominator = "" if row.reference else " (÷ Python)"
         lines.append(f"| {row.title} | {cell(report, row, row.falua)} | {cell(report, row, row.python)} | "
                      f"{cell(report, row, row.reference)} | {f'{r:.2f}x{denominator}' if r else '–'} | {row.goal} |")
-    ceiling = report["rows"]["ceiling"]
+    ceiling = {name: entry for name, entry in report["rows"]["ceiling"].items() if "median" in entry}
     by_concurrency = sorted(ceiling, key=lambda name: int(name.split("_")[1]))
     emulator = ", ".join(f"{name.split('_')[1]} in flight {ceiling[name]['median']:,.0f}/s" for name in by_concurrency)
     machine = report["machine"]
