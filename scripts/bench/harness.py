@@ -2,12 +2,12 @@
 named by FALUA_RUN_URL / FALUA_QUEUE_URL, and writes the JSON report. Started by run.sh, which
 builds the programs and the venv and starts `falua serve`.
 
-  harness.py --out FILE [--quick] --falua BIN --python BIN --bin DIR [--lua BIN]
+  harness.py --out FILE [--quick] --falua BIN --python BIN --bin DIR [--lua BIN] --runners N
 
 Each round runs each workload once per contender, the contenders' order rotating from round to
 round, so a burst of load on the shared machine spreads over all of them. Drivers time themselves
-(start-up excluded), check every answer, and print a JSON line; this process records the wall time
-and peak resident memory of each driver from wait4.
+(start-up excluded), check every answer, and print a JSON line; c/measure.c reports each driver's
+wall time and peak resident memory.
 """
 import argparse
 import datetime
@@ -28,13 +28,16 @@ import json_document
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # python_concurrent_max: the Python client's time grows faster than linearly with the number of
-# concurrent subscribes (1000 take about 12 s), so larger counts run without it.
+# concurrent subscribes (200 took 5 s, 500 took 104 s on the loaded development machine), so
+# larger counts run without it.
 # timeout: seconds one driver may take; a contender that exceeds it is stopped, recorded as
 # timed out, and not run again.
-QUICK = dict(timeout=60, rounds=2, startup_spawns=5, sequential=50, concurrent=[100, 200], python_concurrent_max=200,
-             json_iterations=3, realtime=200, latency=3, ceiling=500, ceiling_concurrency=[1, 16, 64])
-FULL = dict(timeout=180, rounds=5, startup_spawns=20, sequential=500, concurrent=[100, 1000, 5000], python_concurrent_max=1000,
-            json_iterations=20, realtime=2000, latency=10, ceiling=5000, ceiling_concurrency=[1, 16, 64])
+QUICK = dict(timeout=60, rounds=2, startup_spawns=5, sequential=50, concurrent=[100, 200],
+             python_concurrent_max=200, json_iterations=3, realtime=200, latency=3, ceiling=500,
+             ceiling_concurrency=[1, 16, 64])
+FULL = dict(timeout=180, rounds=5, startup_spawns=20, sequential=500, concurrent=[100, 1000, 5000],
+            python_concurrent_max=1000, json_iterations=20, realtime=2000, latency=10, ceiling=5000,
+            ceiling_concurrency=[1, 16, 64])
 
 
 class DriverError(Exception):
@@ -260,8 +263,8 @@ def add_memory_slope(rows, counts):
     slope = {}
     for name in rows[f"subscribe_rss_{min(counts)}"]:
         measured = [n for n in counts if "median" in rows.get(f"subscribe_rss_{n}", {}).get(name, {})]
-        low, high = min(measured), max(measured)
-        if high > low:
+        if len(measured) >= 2:
+            low, high = min(measured), max(measured)
             growth = rows[f"subscribe_rss_{high}"][name]["median"] - rows[f"subscribe_rss_{low}"][name]["median"]
             slope[name] = {"median": growth * 1024 / (high - low), "from": low, "to": high}
     rows["subscribe_rss_per_request"] = slope
@@ -287,6 +290,7 @@ def main():
     parser.add_argument("--python", required=True)
     parser.add_argument("--bin", required=True)
     parser.add_argument("--lua")
+    parser.add_argument("--runners", type=int, required=True, help="the emulator's runner threads per app")
     args = parser.parse_args()
 
     bench = Bench(args)
@@ -304,7 +308,7 @@ def main():
         "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "mode": "quick" if args.quick else "full",
         "seconds": round(time.monotonic() - started, 1),
-        "settings": bench.settings | {"json_document_bytes": bench.doc_bytes, "emulator_runners": 64,
+        "settings": bench.settings | {"json_document_bytes": bench.doc_bytes, "emulator_runners": args.runners,
                                       "poll_interval_seconds": 0.1},
         "machine": machine() | {"load_average_before": load_before, "load_average_after": os.getloadavg()[0],
                                 "falua": falua_version},

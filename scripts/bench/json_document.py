@@ -8,7 +8,8 @@ import json
 import random
 
 SIZE = 1 << 20
-WORDS = ["fal", "image", "lua", "prompt", "résumé", "naïve", "漢字", "🙂", "quote\"d", "new\nline", "tab\t", "back\\slash"]
+WORDS = ["fal", "image", "lua", "prompt", "résumé", "naïve", "漢字", "🙂", "quote\"d", "new\nline", "tab\t",
+         "back\\slash"]
 
 
 def record(rng, i):

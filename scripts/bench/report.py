@@ -31,7 +31,8 @@ def rows_for(report):
     rows = [
         Row("startup", "start-up: `falua -e ''`, `python -c 'import fal_client'`, `lua5.4 -e ''`", "ms",
             ["falua"], ["python"], ["lua5.4"], "≤ 5 ms (≤ 4x `lua5.4`)", "start-up"),
-        Row("idle_rss", "resident memory of that start-up", "MiB", ["falua"], ["python"], ["lua5.4"], "≤ 8 MiB", "start-up RSS"),
+        Row("idle_rss", "resident memory of that start-up", "MiB", ["falua"], ["python"], ["lua5.4"], "≤ 8 MiB",
+            "start-up RSS"),
         Row("run_sequential", f"sequential `run`, per call ({report['settings']['sequential']} calls)", "ms",
             ["falua"], ["python_sync", "python_async"], ["libcurl"], "≤ 1.1x the libcurl loop", "sequential run"),
     ]
@@ -48,7 +49,8 @@ def rows_for(report):
             ["falua"], ["python_async"], ["libcurl"], "", "RSS per request"),
         Row("json_total", f"{report['settings']['json_document_bytes'] / 2**20:.1f} MiB JSON decode + encode (CPU)",
             "ms", ["falua"], ["python_json"], ["orjson", "lua_cjson"], "≤ 12 ms", "JSON decode + encode"),
-        Row("json_encode", "of which encode", "ms", ["falua"], ["python_json"], ["orjson", "lua_cjson"], "", "JSON encode"),
+        Row("json_encode", "of which encode", "ms", ["falua"], ["python_json"], ["orjson", "lua_cjson"], "",
+            "JSON encode"),
         Row("realtime", "realtime round trip (msgpack over one WebSocket)", "µs",
             ["falua"], ["python_sync", "python_async"], [], "≤ 50 µs on `falua serve`", "realtime round trip"),
         Row("subscribe_latency", "`subscribe`, app completion → return", "ms",

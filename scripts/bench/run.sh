@@ -27,7 +27,8 @@ if [ -z "$falua" ]; then
   falua=.build/release/falua
 fi
 
-if ! "$venv/bin/python" -c 'import importlib.metadata as m, matplotlib; assert m.version("fal-client") == "1.0.3"' 2>/dev/null; then
+ready='import importlib.metadata as m, matplotlib; assert m.version("fal-client") == "1.0.3"'
+if ! "$venv/bin/python" -c "$ready" 2>/dev/null; then
   echo "creating $venv (fal-client 1.0.3, matplotlib, orjson)" >&2
   python3 -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "fal-client==1.0.3" msgpack matplotlib
@@ -44,9 +45,10 @@ lua=$(command -v lua5.4 || true)
 
 # 5000 concurrent subscribes hold 5000 sockets in the client and as many in the server.
 ulimit -n "$(ulimit -Hn)"
-serve_options="--runners 64"
+runners=64
+serve_options="--runners $runners"
 source scripts/bench/serve.sh
 
 "$venv/bin/python" scripts/bench/harness.py --out "$results/latest.json" "${quick[@]}" \
-  --falua "$falua" --python "$venv/bin/python" --bin "$bin" ${lua:+--lua "$lua"}
+  --falua "$falua" --python "$venv/bin/python" --bin "$bin" --runners "$runners" ${lua:+--lua "$lua"}
 "$venv/bin/python" scripts/bench/report.py "$results/latest.json"

@@ -5,7 +5,8 @@
 --   falua json_codec.lua DOC EXPECTED ITERATIONS falua
 --   lua5.4 json_codec.lua DOC EXPECTED ITERATIONS cjson
 local doc_path, expected_path, iterations, codec = arg[1], arg[2], math.tointeger(tonumber(arg[3] or "")), arg[4]
-assert(iterations and (codec == "falua" or codec == "cjson"), "usage: json_codec.lua DOC EXPECTED ITERATIONS falua|cjson")
+assert(iterations and (codec == "falua" or codec == "cjson"),
+  "usage: json_codec.lua DOC EXPECTED ITERATIONS falua|cjson")
 
 local function read(path)
   local file <close> = assert(io.open(path, "rb"))
@@ -36,7 +37,9 @@ for k = 1, iterations do
   local t1 = os.clock()
   local out = encode(value)
   local t2 = os.clock()
-  if not check(value, out) then error(("iteration %d: %s output differs from the expected document"):format(k, codec)) end
+  if not check(value, out) then
+    error(("iteration %d: %s output differs from the expected document"):format(k, codec))
+  end
   decode_times[k], encode_times[k] = t1 - t0, t2 - t1
 end
 
