@@ -44,7 +44,7 @@ lua=$(command -v lua5.4 || true)
 [ -n "$lua" ] || echo "lua5.4 is not installed (scripts/bootstrap.sh installs it): its rows are left out" >&2
 
 # 5000 concurrent subscribes hold 5000 sockets in the client and as many in the server.
-ulimit -n "$(ulimit -Hn)"
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 runners=64
 serve_options="--runners $runners"
 source scripts/bench/serve.sh
