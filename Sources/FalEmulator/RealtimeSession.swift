@@ -121,7 +121,7 @@ final class RealtimeSession: @unchecked Sendable {
     try lua.openJSONGlobal()
     try lua.load(Self.prelude, name: "=realtime")
     lua.getGlobal("json")
-    lua.push(cFunction: falua_open_msgpack)
+    lua.push(cFunction: falua_open_msgpack_keeping_bin)
     try lua.call(arguments: 0, results: 1)
     lua.newTable(record: 6)
     lua.register([
