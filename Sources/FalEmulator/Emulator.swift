@@ -2,12 +2,22 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 
 /// A local fal platform: a run server and a queue server on loopback, serving Lua apps on runner
 /// threads with the wire protocol of PROTOCOL.md.
 public final class Emulator: @unchecked Sendable {
   private enum Phase {
     case created, running, stopped
+  }
+
+  /// The servers' listening sockets, closed first when the emulator stops.
+  private final class Listeners: @unchecked Sendable {
+    private let lock = NSLock()
+    private var channels: [any Channel] = []
+
+    func add(_ channel: any Channel) { lock.withLock { channels.append(channel) } }
+    var all: [any Channel] { lock.withLock { channels } }
   }
 
   /// Collects the servers' start-up reports for the synchronous `start()`.
@@ -44,6 +54,7 @@ public final class Emulator: @unchecked Sendable {
   private let lock = NSLock()
   private var phase = Phase.created
   private var servers: [Task<Void, Never>] = []
+  private let listeners = Listeners()
   private var runners: [AppRunner] = []
 
   /// Loads and validates the built-in apps and `options.appsDirectory`; a broken app file throws
@@ -107,7 +118,8 @@ public final class Emulator: @unchecked Sendable {
             head, _, _ in routes.realtimeUpgrade(head)
           } : .http1(),
         configuration: ApplicationConfiguration(address: .hostname(options.host, port: number)),
-        onServerRunning: { [urls] channel in
+        onServerRunning: { [urls, listeners] channel in
+          listeners.add(channel)
           urls.set("http://\(host):\(channel.localAddress?.port ?? number)", for: port)
           startup.report(nil)
         },
@@ -117,13 +129,15 @@ public final class Emulator: @unchecked Sendable {
       started.append(
         Task(executorPreference: executor) { [serversDone] in
           defer { serversDone.leave() }
-          do { try await application.run() } catch { startup.report(error) }
+          do { try await application.run() } catch {
+            startup.report(EmulatorError("cannot listen on \(host):\(number): \(Self.reason(error))"))
+          }
         })
     }
     lock.withLock { servers = started }
     if let error = startup.wait(count: 2) {
       stop()
-      throw EmulatorError("cannot start the emulator on \(options.host): \(error)")
+      throw error
     }
     let appRunners = apps.flatMap { app in
       (0..<app.runners).map { index in
@@ -137,6 +151,10 @@ public final class Emulator: @unchecked Sendable {
     appRunners.forEach { $0.start() }
   }
 
+  // Cancelling a server while a connection it accepted is still queued for its accept loop drops
+  // that connection's NIO writer unfinished, a precondition failure that ends the process. So the
+  // listeners close first: the accept loops take what was queued and end; only then are the
+  // servers (now holding just the connections they took, idle keep-alive ones included) cancelled.
   /// Fails queued requests, cancels running ones, and shuts both servers down. Idempotent.
   public func stop() {
     let (servers, runners): ([Task<Void, Never>], [AppRunner]) = lock.withLock {
@@ -146,13 +164,25 @@ public final class Emulator: @unchecked Sendable {
     guard !servers.isEmpty || !runners.isEmpty else { return }
     store.stop()
     webhookSender.stop()
-    // Cancelled rather than shut down gracefully: every request has just been completed, and a
-    // graceful shutdown waits for clients' idle keep-alive connections (seconds, in the tests).
-    servers.forEach { $0.cancel() }
-    _ = serversDone.wait(timeout: .now() + 5)
+    for listener in listeners.all { try? listener.close().wait() }
+    // Servers with no open connection end by themselves; the rest are cancelled.
+    if serversDone.wait(timeout: .now() + Self.drainTime) == .timedOut {
+      servers.forEach { $0.cancel() }
+      _ = serversDone.wait(timeout: .now() + 5)
+    }
     // A runner stuck in a busy Lua loop cannot be interrupted; after a while it is left behind.
     let deadline = DispatchTime.now() + 5
     for runner in runners { runner.waitUntilExited(before: deadline) }
+  }
+
+  /// How long open connections may finish their replies once the listeners are closed.
+  static let drainTime = 0.1
+
+  /// A listening failure in words: NIO's `bind(descriptor:ptr:bytes:): Address already in use
+  /// (errno: 98)` becomes `address already in use`.
+  private static func reason(_ error: Error) -> String {
+    if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+    return "\(error)"
   }
 
   /// The host to put in URLs: a wildcard bind address is reached through loopback.
