@@ -57,7 +57,7 @@ import Transport
   }
 
   @Test func servePortsAreValidatedAndBindErrorsNameTheAddress() throws {
-    for arguments in [["--port", "99999"], ["--port", "-1"], ["--port", "80", "--queue-port", "70000"]] {
+    for arguments in [["--port", "99999"], ["--port=-1"], ["--port", "80", "--queue-port", "70000"]] {
       let result = try Falua.run(["serve"] + arguments)
       #expect(result.status != 0)
       #expect(result.stderr.contains("is not a port (0 to 65535)"), "\(result.stderr)")
