@@ -151,10 +151,12 @@ public final class Emulator: @unchecked Sendable {
     appRunners.forEach { $0.start() }
   }
 
-  // Cancelling a server while a connection it accepted is still queued for its accept loop drops
-  // that connection's NIO writer unfinished, a precondition failure that ends the process. So the
-  // listeners close first: the accept loops take what was queued and end; only then are the
-  // servers (now holding just the connections they took, idle keep-alive ones included) cancelled.
+  // A connection NIO accepted hands its async channel to the server's accept loop only once its
+  // set-up (on its own event loop) completes; if the listener closes or the server is cancelled in
+  // between, that channel's writer is dropped unfinished, a precondition failure that ends the
+  // process. So the listeners first stop accepting (clients wait in the kernel's backlog), the
+  // set-ups in flight get a moment to reach the accept loop, and only then do the listeners close
+  // (refusing the backlog) and the servers end.
   /// Fails queued requests, cancels running ones, and shuts both servers down. Idempotent.
   public func stop() {
     let (servers, runners): ([Task<Void, Never>], [AppRunner]) = lock.withLock {
@@ -164,7 +166,10 @@ public final class Emulator: @unchecked Sendable {
     guard !servers.isEmpty || !runners.isEmpty else { return }
     store.stop()
     webhookSender.stop()
-    for listener in listeners.all { try? listener.close().wait() }
+    let open = listeners.all
+    for listener in open { try? listener.setOption(ChannelOptions.autoRead, value: false).wait() }
+    Thread.sleep(forTimeInterval: Self.drainTime)
+    for listener in open { try? listener.close().wait() }
     // Servers with no open connection end by themselves; the rest are cancelled.
     if serversDone.wait(timeout: .now() + Self.drainTime) == .timedOut {
       servers.forEach { $0.cancel() }
@@ -175,7 +180,8 @@ public final class Emulator: @unchecked Sendable {
     for runner in runners { runner.waitUntilExited(before: deadline) }
   }
 
-  /// How long open connections may finish their replies once the listeners are closed.
+  /// How long accepted connections get to reach their servers, and open ones to finish their
+  /// replies, before the servers are cancelled.
   static let drainTime = 0.1
 
   /// A listening failure in words: NIO's `bind(descriptor:ptr:bytes:): Address already in use
