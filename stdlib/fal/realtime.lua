@@ -227,10 +227,10 @@ function Connection:recv(timeout)
   end
 end
 
---- `for msg in conn:messages() do`: every message until the connection closes; leaving the loop
---- early closes the connection.
+--- `for msg in conn:messages() do`: every message until the connection closes. The loop does not
+--- own the connection: after a `break` it stays open for whoever opened it (usually a `<close>`).
 function Connection:messages(timeout)
-  return function() return self:recv(timeout) end, nil, nil, self
+  return function() return self:recv(timeout) end
 end
 
 --- Closes the connection (a no-op when already closed).
