@@ -8,12 +8,14 @@ final class AppRunner: @unchecked Sendable {
   private let index: Int
   private let store: QueueStore
   private let context: AppContext
+  private let faults: FaultInjector
   private let exited = DispatchSemaphore(value: 0)
 
-  init(app: AppSource, index: Int, store: QueueStore, context: AppContext) {
+  init(app: AppSource, index: Int, store: QueueStore, faults: FaultInjector, context: AppContext) {
     self.app = app
     self.index = index
     self.store = store
+    self.faults = faults
     self.context = context
   }
 
@@ -52,7 +54,12 @@ final class AppRunner: @unchecked Sendable {
         // The file passed validation at start-up, so this is an app that loads differently per state.
         outcome = .runnerError("app \(app.id) failed to load: \(String(describing: error).withoutTraceback)")
       }
-      store.finish(record, with: outcome)
+      // A queued request whose runner "disconnects" loses this attempt's outcome and runs again.
+      if record.route == .submit, faults.runnerDisconnects() {
+        store.requeue(record)
+      } else {
+        store.finish(record, with: outcome)
+      }
     }
   }
 

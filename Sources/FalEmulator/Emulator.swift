@@ -55,6 +55,7 @@ public final class Emulator: @unchecked Sendable {
   private var phase = Phase.created
   private var servers: [Task<Void, Never>] = []
   private let listeners = Listeners()
+  private let faults: FaultInjector
   private var runners: [AppRunner] = []
 
   /// Loads and validates the built-in apps and `options.appsDirectory`; a broken app file throws
@@ -65,15 +66,19 @@ public final class Emulator: @unchecked Sendable {
       throw EmulatorError("resultRetention must be a non-negative number of seconds")
     }
     self.options = options
+    faults = FaultInjector(plan: options.faults)
     apps = try AppCatalog.load(directory: options.appsDirectory, defaultRunners: options.runners)
     let store = QueueStore(retention: options.resultRetention, stats: stats)
     let key = WebhookKey()
     webhookKey = key
     let webhooks = WebhookSender(key: key)
     webhookSender = webhooks
-    store.onComplete = { [weak store] record, outcome in
+    store.onComplete = { [weak store, stats] record, outcome in
       guard record.webhookURL != nil, let store else { return }
-      webhooks.deliver(record, outcome: outcome) { store.setWebhookDelivery($0, of: record) }
+      webhooks.deliver(record, outcome: outcome) { text, delivered in
+        store.setWebhookDelivery(text, of: record)
+        stats.countWebhook(delivered: delivered)
+      }
     }
     self.store = store
   }
@@ -100,7 +105,7 @@ public final class Emulator: @unchecked Sendable {
     }
     let routes = EmulatorRoutes(
       apps: Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { $1 }), store: store, files: files,
-      stats: stats, faults: FaultInjector(plan: options.faults), key: options.key, urls: urls,
+      stats: stats, faults: faults, key: options.key, urls: urls,
       webhookKey: webhookKey, webhookSink: webhookSink)
     let startup = Startup()
     var logger = Logger(label: "falua.emulator")
@@ -110,8 +115,8 @@ public final class Emulator: @unchecked Sendable {
     var started: [Task<Void, Never>] = []
     for (port, number) in [(ServerPort.run, options.runPort), (.queue, options.queuePort)] {
       let application = Application(
-        responder: CallbackResponder<BasicRequestContext> { request, _ in
-          await routes.respond(to: request, on: port)
+        responder: CallbackResponder<ConnectionContext> { request, context in
+          await routes.respond(to: request, on: port, connection: context)
         },
         server: port == .run
           ? .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: EmulatorRoutes.maxRealtimeMessage))) {
@@ -142,7 +147,7 @@ public final class Emulator: @unchecked Sendable {
     let appRunners = apps.flatMap { app in
       (0..<app.runners).map { index in
         AppRunner(
-          app: app, index: index, store: store,
+          app: app, index: index, store: store, faults: faults,
           context: AppContext(store: store, files: files) { [urls] name in "\(urls.url(.run))/files/\(name)" }
         )
       }

@@ -56,6 +56,10 @@ struct Outcome: Sendable {
     return outcome
   }()
 
+  /// The request's runner disconnected on every attempt.
+  static let runnerDisconnected = failure(
+    status: 503, detail: "Runner disconnected", errorType: "runner_disconnected")
+
   /// The emulator shut down before a runner took the request.
   static let stopped = failure(
     status: 503, detail: "Emulator stopped", errorType: "runner_scheduling_failure")
