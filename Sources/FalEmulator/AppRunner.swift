@@ -35,17 +35,23 @@ final class AppRunner: @unchecked Sendable {
     exited.wait(timeout: deadline) == .success
   }
 
-  /// References to the prelude's `invoke` and the app's `run`.
+  /// References to the prelude's `invoke` and the app's handlers.
   private struct Loaded {
     var invoke: LuaRef
-    var run: LuaRef
+    /// `run`, which serves every path, when the app has no `endpoints`.
+    var run: LuaRef?
+    /// `endpoints`, by path as requests carry it ("" for "/", "upscale" for "/upscale").
+    var endpoints: [String: LuaRef] = [:]
     /// The app's optional `stream` handler, for `POST .../stream` requests.
     var stream: LuaRef?
   }
 
   private func serve() {
     let vm = LuaVM()
+    // The model load (`setup`) and the cold start (`start_delay`) happen once per runner, before
+    // it takes a request: meanwhile requests wait in the queue, as on fal.
     let loaded = Result { try load(into: vm.lua) }
+    if app.startDelay > 0 { store.pause(app.startDelay) }
     while let record = store.nextJob(for: app.id) {
       let outcome: Outcome
       switch loaded {
@@ -71,14 +77,33 @@ final class AppRunner: @unchecked Sendable {
     try lua.call(arguments: 2, results: 1)
     let invoke = lua.ref()
     try lua.loadApp(app.source, fileName: app.fileName)
-    guard lua.type(at: -1) == .table, lua.rawGet(field: "run", in: -1) == .function else {
-      throw LuaError(message: "\(app.fileName) no longer returns a table with a run function")
+    guard lua.type(at: -1) == .table else {
+      throw LuaError(message: "\(app.fileName) no longer returns a table")
     }
-    let run = lua.ref()
-    var stream: LuaRef?
-    if lua.rawGet(field: "stream", in: -1) == .function { stream = lua.ref() } else { lua.pop() }
+    var loaded = Loaded(invoke: invoke)
+    if lua.rawGet(field: "endpoints", in: -1) == .table {
+      var paths: [String] = []
+      lua.forEachPair(in: -1) { if let path = lua.string(at: -2) { paths.append(path) } }
+      for path in paths {
+        lua.rawGet(field: path, in: -1)
+        loaded.endpoints[AppCatalog.normalizedPath(path)] = lua.ref()
+      }
+      lua.pop()
+    } else {
+      lua.pop()
+      guard lua.rawGet(field: "run", in: -1) == .function else {
+        throw LuaError(message: "\(app.fileName) no longer returns a table with a run function")
+      }
+      loaded.run = lua.ref()
+    }
+    if lua.rawGet(field: "stream", in: -1) == .function { loaded.stream = lua.ref() } else { lua.pop() }
+    if lua.rawGet(field: "setup", in: -1) == .function {
+      try lua.call(arguments: 0, results: 0)
+    } else {
+      lua.pop()
+    }
     lua.pop()
-    return Loaded(invoke: invoke, run: run, stream: stream)
+    return loaded
   }
 
   private func execute(_ record: RequestRecord, lua: Lua, _ loaded: Loaded) -> Outcome {
@@ -88,7 +113,11 @@ final class AppRunner: @unchecked Sendable {
       context.current = nil
       lua.top = top
     }
-    var handler = loaded.run
+    guard var handler = loaded.run ?? loaded.endpoints[AppCatalog.normalizedPath(record.path)] else {
+      // fal's app server for an undeclared endpoint (PROTOCOL.md §4).
+      let detail = "Path /\(AppCatalog.normalizedPath(record.path)) not found"
+      return .appError(status: 404, detailJSON: Data(JSONBody.string(detail).utf8), detailText: detail, errorType: nil)
+    }
     if StreamChannel.open.channel(for: record.id) != nil {
       guard let stream = loaded.stream else {
         return .failure(

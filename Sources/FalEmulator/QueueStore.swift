@@ -230,6 +230,14 @@ final class QueueStore: @unchecked Sendable {
     }
   }
 
+  /// Waits `seconds` (a runner's cold start), returning early once the store stops.
+  func pause(_ seconds: Double) {
+    let deadline = Date(timeIntervalSinceNow: min(seconds, 1e9))
+    locked {
+      while !stopping && Date() < deadline { _ = condition.wait(until: deadline) }
+    }
+  }
+
   /// True once a cancellation was requested.
   func isCancelRequested(_ record: RequestRecord) -> Bool { locked { record.cancelRequested } }
 
