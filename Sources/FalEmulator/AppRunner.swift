@@ -4,15 +4,17 @@ import LuaKit
 /// One runner of an app: a thread with its own Lua state (states are not thread-safe) that loads
 /// the app once, then serves the app's queue one request at a time.
 final class AppRunner: @unchecked Sendable {
-  private let app: AppSource
+  private var app: AppSource
+  private let table: AppTable
   private let index: Int
   private let store: QueueStore
   private let context: AppContext
   private let faults: FaultInjector
   private let exited = DispatchSemaphore(value: 0)
 
-  init(app: AppSource, index: Int, store: QueueStore, faults: FaultInjector, context: AppContext) {
+  init(app: AppSource, table: AppTable, index: Int, store: QueueStore, faults: FaultInjector, context: AppContext) {
     self.app = app
+    self.table = table
     self.index = index
     self.store = store
     self.faults = faults
@@ -47,12 +49,18 @@ final class AppRunner: @unchecked Sendable {
   }
 
   private func serve() {
-    let vm = LuaVM()
+    var vm = LuaVM()
+    var generation = table.current(app.id)?.generation ?? 0
     // The model load (`setup`) and the cold start (`start_delay`) happen once per runner, before
     // it takes a request: meanwhile requests wait in the queue, as on fal.
-    let loaded = Result { try load(into: vm.lua) }
+    var loaded = Result { try load(into: vm.lua) }
     if app.startDelay > 0 { store.pause(app.startDelay) }
     while let record = store.nextJob(for: app.id) {
+      if let latest = table.current(app.id), latest.generation != generation {
+        // The app file changed: a fresh state with the new source (and its setup).
+        (app, generation, vm) = (latest.source, latest.generation, LuaVM())
+        loaded = Result { try load(into: vm.lua) }
+      }
       let outcome: Outcome
       switch loaded {
       case .success(let refs): outcome = execute(record, lua: vm.lua, refs)

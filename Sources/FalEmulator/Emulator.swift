@@ -42,6 +42,8 @@ public final class Emulator: @unchecked Sendable {
 
   private let options: EmulatorOptions
   private let apps: [AppSource]
+  private let table: AppTable
+  private var watcher: AppWatcher?
   private let stats = Stats()
   private let files = FileStore()
   private let webhookKey: WebhookKey
@@ -68,6 +70,7 @@ public final class Emulator: @unchecked Sendable {
     self.options = options
     faults = FaultInjector(plan: options.faults)
     apps = try AppCatalog.load(directory: options.appsDirectory, defaultRunners: options.runners)
+    table = AppTable(apps)
     let store = QueueStore(retention: options.resultRetention, stats: stats)
     let key = WebhookKey()
     webhookKey = key
@@ -104,7 +107,7 @@ public final class Emulator: @unchecked Sendable {
       phase = .running
     }
     let routes = EmulatorRoutes(
-      apps: Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { $1 }), store: store, files: files,
+      apps: table, store: store, files: files,
       stats: stats, faults: faults, key: options.key, urls: urls,
       webhookKey: webhookKey, webhookSink: webhookSink)
     let startup = Startup()
@@ -147,13 +150,19 @@ public final class Emulator: @unchecked Sendable {
     let appRunners = apps.flatMap { app in
       (0..<app.runners).map { index in
         AppRunner(
-          app: app, index: index, store: store, faults: faults,
+          app: app, table: table, index: index, store: store, faults: faults,
           context: AppContext(store: store, files: files) { [urls] name in "\(urls.url(.run))/files/\(name)" }
         )
       }
     }
     lock.withLock { runners = appRunners }
     appRunners.forEach { $0.start() }
+    if let directory = options.appsDirectory {
+      let report = options.report
+      let watching = AppWatcher(
+        directory: directory, table: table, defaultRunners: options.runners, report: { report?($0) })
+      lock.withLock { watcher = watching }
+    }
   }
 
   // A connection NIO accepted hands its async channel to the server's accept loop only once its
@@ -169,6 +178,7 @@ public final class Emulator: @unchecked Sendable {
       return phase == .running ? (self.servers, self.runners) : ([], [])
     }
     guard !servers.isEmpty || !runners.isEmpty else { return }
+    lock.withLock { watcher }?.stop()
     store.stop()
     webhookSender.stop()
     let open = listeners.all

@@ -22,7 +22,7 @@ struct EmulatorRoutes: Sendable {
   /// Request bodies larger than this are refused (413).
   static let maxBodySize = 64 << 20
 
-  let apps: [String: AppSource]
+  let apps: AppTable
   let store: QueueStore
   let files: FileStore
   let stats: Stats

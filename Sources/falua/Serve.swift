@@ -11,7 +11,8 @@ struct Serve: ParsableCommand {
   @Option(help: "Port of the run server (0: any free port).") var port = 8080
   @Option(help: "Port of the queue server (0: any free port; default: port + 1).") var queuePort: Int?
   @Option(help: "Address to listen on.") var host = "127.0.0.1"
-  @Option(help: "A folder of app files (*.lua) loaded after the built-ins (none unless given).") var apps: String?
+  @Option(help: "A folder of app files (*.lua) loaded after the built-ins, reloaded when edited (none unless given).")
+  var apps: String?
   @Option(help: "Require `Authorization: Key <key>` on every request.") var key: String?
   @Option(help: "Runner threads per app.") var runners = 2
   @Option(help: "Injected faults, e.g. ingress503=0.2,retry429=0.1,slow=0.1:2") var faults: String?
@@ -31,6 +32,7 @@ struct Serve: ParsableCommand {
     options.runners = runners
     options.key = key
     options.appsDirectory = apps
+    options.report = { FileHandle.standardError.write(Data("falua serve: \($0)\n".utf8)) }
     if let faults { options.faults = try FaultPlan(parsing: faults, seed: seed) }
     let emulator = try Emulator(options: options)
     try emulator.start()

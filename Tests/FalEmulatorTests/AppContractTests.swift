@@ -126,6 +126,44 @@ import Testing
     #expect(messages == ["progress 50%: half", "progress 100%"])
   }
 
+  @Test func editedAppFilesAreReloaded() async throws {
+    let folder = try AppFolder(["live.lua": "return { id = 'test/live', run = function() return { v = 1 } end }"])
+    let reports = Reports()
+    let harness = try Harness {
+      $0.appsDirectory = folder.path
+      $0.report = { reports.add($0) }
+    }
+    #expect(try await harness.run("test/live").object["v"] as? Int == 1)
+    let file = (folder.path as NSString).appendingPathComponent("live.lua")
+    func edit(_ source: String, _ age: Double) throws {
+      try source.write(toFile: file, atomically: true, encoding: .utf8)
+      // A distinct modification time even on file systems with one-second granularity.
+      try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: age)], ofItemAtPath: file)
+    }
+    try edit("return { id = 'test/live', setup = function() end, run = function() return { v = 2 } end }", 10)
+    var version = 1
+    for _ in 0..<200 where version != 2 {
+      version = try await harness.run("test/live").object["v"] as? Int ?? 0
+      if version != 2 { try await Task.sleep(nanoseconds: 20_000_000) }
+    }
+    #expect(version == 2, "the edit was picked up")
+    // A broken edit keeps the last good version, and says so.
+    try edit("return { id = ", 20)
+    for _ in 0..<200 where !reports.all.contains(where: { $0.contains("keeping the previous version") }) {
+      try await Task.sleep(nanoseconds: 20_000_000)
+    }
+    #expect(reports.all.contains { $0.contains("reloaded test/live") })
+    #expect(reports.all.contains { $0.contains("live.lua is broken") && $0.contains("keeping the previous version") })
+    #expect(try await harness.run("test/live").object["v"] as? Int == 2)
+  }
+
+  final class Reports: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+    func add(_ message: String) { lock.withLock { messages.append(message) } }
+    var all: [String] { lock.withLock { messages } }
+  }
+
   @Test func invalidContractFieldsNameTheProblem() throws {
     let cases: [(String, String)] = [
       ("return { id = 'me/a', endpoints = { upscale = function() end } }", "endpoints keys must be paths"),
