@@ -54,7 +54,7 @@ public final class FalClient {
   ) -> FalOperation {
     let context = FalOperation.Context(
       endpoint: endpoint.description, operation: call.name, key: config.key, policy: retryPolicy,
-      random: random)
+      random: random, backupHosts: config.backupHosts)
     let operation = FalOperation(loop: loop, context: context, completion: completion)
     do {
       try options.validate()
