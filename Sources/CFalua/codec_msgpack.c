@@ -189,6 +189,7 @@ typedef struct {
   lua_State *L;
   const char *start;
   int markers;
+  int bytes;  // stack index of the bytes marker; 0 when bin decodes to a plain string
   int depth;
 } decoder;
 
@@ -236,9 +237,18 @@ static void unpack_value(decoder *d, const char **p) {
       return;
     case MP_STR:
     case MP_BIN: {
+      int is_bin = mp_typeof(**p) == MP_BIN;
       uint32_t n;
       const char *s = mp_decode_strbin(p, &n);
-      lua_pushlstring(L, s, n);
+      if (is_bin && d->bytes) {  // the `bytes(s)` shape, so packing it again writes bin
+        lua_createtable(L, 0, 1);
+        lua_pushlstring(L, s, n);
+        lua_setfield(L, -2, "data");
+        lua_pushvalue(L, d->bytes);
+        lua_setmetatable(L, -2);
+      } else {
+        lua_pushlstring(L, s, n);
+      }
       return;
     }
     case MP_ARRAY: {
@@ -280,12 +290,13 @@ static void unpack_value(decoder *d, const char **p) {
   }
 }
 
-int falua_msgpack_unpack(lua_State *L) {
+static int unpack(lua_State *L, int keep_bin) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
   lua_settop(L, 1);
   falua_push_markers(L);  // 2, 3
-  decoder d = {.L = L, .start = s, .markers = 2, .depth = 0};
+  push_bytes_marker(L);   // 4
+  decoder d = {.L = L, .start = s, .markers = 2, .bytes = keep_bin ? 4 : 0, .depth = 0};
   if (len == 0) unpack_error(&d, s, "empty input");
   const char *check = s;
   if (mp_check(&check, s + len) != 0) unpack_error(&d, s, "truncated or malformed data");
@@ -299,12 +310,16 @@ int falua_msgpack_unpack(lua_State *L) {
   return 1;
 }
 
+int falua_msgpack_unpack(lua_State *L) { return unpack(L, 0); }
+
+int falua_msgpack_unpack_keeping_bin(lua_State *L) { return unpack(L, 1); }
+
 // MARK: - Library
 
-int falua_open_msgpack(lua_State *L) {
-  static const luaL_Reg functions[] = {
+static int open_library(lua_State *L, lua_CFunction unpacker) {
+  const luaL_Reg functions[] = {
       {"pack", falua_msgpack_pack},
-      {"unpack", falua_msgpack_unpack},
+      {"unpack", unpacker},
       {"bytes", falua_msgpack_bytes},
       {NULL, NULL},
   };
@@ -313,3 +328,7 @@ int falua_open_msgpack(lua_State *L) {
   lua_pop(L, 1);
   return 1;
 }
+
+int falua_open_msgpack(lua_State *L) { return open_library(L, falua_msgpack_unpack); }
+
+int falua_open_msgpack_keeping_bin(lua_State *L) { return open_library(L, falua_msgpack_unpack_keeping_bin); }

@@ -61,7 +61,8 @@ public final class FalClient {
   /// What every attempt of `call` shares.
   func context(for call: FalCall, endpoint: EndpointID) -> FalOperation.Context {
     FalOperation.Context(
-      endpoint: endpoint.description, operation: call.name, key: config.key, policy: retryPolicy, random: random)
+      endpoint: endpoint.description, operation: call.name, key: config.key, policy: retryPolicy, random: random,
+      backupHosts: config.backupHosts)
   }
 
   /// Builds the request and hands it to `runner`, or the credentials problem to its `fail`.

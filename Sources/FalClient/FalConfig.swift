@@ -15,6 +15,10 @@ public struct FalConfig: Sendable, CustomStringConvertible, CustomDebugStringCon
   public var cdnURL = "https://v3.fal.media"
   /// Sent as `User-Agent`.
   public var userAgent = "falua/0.1"
+  /// Backup authorities (`host[:port]`) for run and queue calls, as in `fal_client` 1.0.3: when the
+  /// connection to a host listed here cannot be made (refused, unresolved, or no connection within
+  /// 5 s), the same request is sent once to its backup. An overridden host has none unless added.
+  public var backupHosts = ["fal.run": "falrun.com", "queue.fal.run": "queue.falrun.com"]
 
   /// A config for the real platform with the given key.
   public init(key: String? = nil) {

@@ -13,6 +13,8 @@ public final class FalOperation {
     let key: String?
     let policy: RetryPolicy
     let random: () -> Double
+    /// `FalConfig.backupHosts` for calls that may fail over (run and queue calls).
+    var backupHosts: [String: String] = [:]
   }
 
   private enum Pending {
@@ -50,9 +52,31 @@ public final class FalOperation {
   func start(_ request: HTTPRequest) {
     guard let loop, completion != nil else { return }
     attempts += 1
+    var request = request
+    let backup = BackupHost.request(for: request, hosts: context.backupHosts)
+    if backup != nil { request.connectTimeout = min(request.connectTimeout ?? BackupHost.connectTimeout, BackupHost.connectTimeout) }
     pending = .transfer(
       loop.send(request) { [self] outcome in
         pending = nil
+        if let backup, case .failure(let failure) = outcome, BackupHost.isConnectFailure(failure) {
+          return tryBackup(backup, for: request, primary: outcome)
+        }
+        finishAttempt(request, outcome)
+      })
+  }
+
+  /// The primary host could not be reached: the same request once on the backup host; if that
+  /// cannot be reached either, the attempt ends with the primary's error.
+  private func tryBackup(
+    _ backup: HTTPRequest, for request: HTTPRequest, primary: Result<HTTPResponse, TransportError>
+  ) {
+    guard let loop, completion != nil else { return }
+    pending = .transfer(
+      loop.send(backup) { [self] outcome in
+        pending = nil
+        if case .failure(let failure) = outcome, BackupHost.isConnectFailure(failure) {
+          return finishAttempt(request, primary)
+        }
         finishAttempt(request, outcome)
       })
   }

@@ -2,12 +2,22 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 
 /// A local fal platform: a run server and a queue server on loopback, serving Lua apps on runner
 /// threads with the wire protocol of PROTOCOL.md.
 public final class Emulator: @unchecked Sendable {
   private enum Phase {
     case created, running, stopped
+  }
+
+  /// The servers' listening sockets, closed first when the emulator stops.
+  private final class Listeners: @unchecked Sendable {
+    private let lock = NSLock()
+    private var channels: [any Channel] = []
+
+    func add(_ channel: any Channel) { lock.withLock { channels.append(channel) } }
+    var all: [any Channel] { lock.withLock { channels } }
   }
 
   /// Collects the servers' start-up reports for the synchronous `start()`.
@@ -32,6 +42,8 @@ public final class Emulator: @unchecked Sendable {
 
   private let options: EmulatorOptions
   private let apps: [AppSource]
+  private let table: AppTable
+  private var watcher: AppWatcher?
   private let stats = Stats()
   private let files = FileStore()
   private let webhookKey: WebhookKey
@@ -44,6 +56,8 @@ public final class Emulator: @unchecked Sendable {
   private let lock = NSLock()
   private var phase = Phase.created
   private var servers: [Task<Void, Never>] = []
+  private let listeners = Listeners()
+  private let faults: FaultInjector
   private var runners: [AppRunner] = []
 
   /// Loads and validates the built-in apps and `options.appsDirectory`; a broken app file throws
@@ -54,15 +68,20 @@ public final class Emulator: @unchecked Sendable {
       throw EmulatorError("resultRetention must be a non-negative number of seconds")
     }
     self.options = options
+    faults = FaultInjector(plan: options.faults)
     apps = try AppCatalog.load(directory: options.appsDirectory, defaultRunners: options.runners)
+    table = AppTable(apps)
     let store = QueueStore(retention: options.resultRetention, stats: stats)
     let key = WebhookKey()
     webhookKey = key
     let webhooks = WebhookSender(key: key)
     webhookSender = webhooks
-    store.onComplete = { [weak store] record, outcome in
+    store.onComplete = { [weak store, stats] record, outcome in
       guard record.webhookURL != nil, let store else { return }
-      webhooks.deliver(record, outcome: outcome) { store.setWebhookDelivery($0, of: record) }
+      webhooks.deliver(record, outcome: outcome) { text, delivered in
+        store.setWebhookDelivery(text, of: record)
+        stats.countWebhook(delivered: delivered)
+      }
     }
     self.store = store
   }
@@ -88,8 +107,8 @@ public final class Emulator: @unchecked Sendable {
       phase = .running
     }
     let routes = EmulatorRoutes(
-      apps: Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { $1 }), store: store, files: files,
-      stats: stats, faults: FaultInjector(plan: options.faults), key: options.key, urls: urls,
+      apps: table, store: store, files: files,
+      stats: stats, faults: faults, key: options.key, urls: urls,
       webhookKey: webhookKey, webhookSink: webhookSink)
     let startup = Startup()
     var logger = Logger(label: "falua.emulator")
@@ -99,15 +118,16 @@ public final class Emulator: @unchecked Sendable {
     var started: [Task<Void, Never>] = []
     for (port, number) in [(ServerPort.run, options.runPort), (.queue, options.queuePort)] {
       let application = Application(
-        responder: CallbackResponder<BasicRequestContext> { request, _ in
-          await routes.respond(to: request, on: port)
+        responder: CallbackResponder<ConnectionContext> { request, context in
+          await routes.respond(to: request, on: port, connection: context)
         },
         server: port == .run
           ? .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: EmulatorRoutes.maxRealtimeMessage))) {
             head, _, _ in routes.realtimeUpgrade(head)
           } : .http1(),
         configuration: ApplicationConfiguration(address: .hostname(options.host, port: number)),
-        onServerRunning: { [urls] channel in
+        onServerRunning: { [urls, listeners] channel in
+          listeners.add(channel)
           urls.set("http://\(host):\(channel.localAddress?.port ?? number)", for: port)
           startup.report(nil)
         },
@@ -117,26 +137,40 @@ public final class Emulator: @unchecked Sendable {
       started.append(
         Task(executorPreference: executor) { [serversDone] in
           defer { serversDone.leave() }
-          do { try await application.run() } catch { startup.report(error) }
+          do { try await application.run() } catch {
+            startup.report(EmulatorError("cannot listen on \(host):\(number): \(Self.reason(error))"))
+          }
         })
     }
     lock.withLock { servers = started }
     if let error = startup.wait(count: 2) {
       stop()
-      throw EmulatorError("cannot start the emulator on \(options.host): \(error)")
+      throw error
     }
     let appRunners = apps.flatMap { app in
       (0..<app.runners).map { index in
         AppRunner(
-          app: app, index: index, store: store,
+          app: app, table: table, index: index, store: store, faults: faults,
           context: AppContext(store: store, files: files) { [urls] name in "\(urls.url(.run))/files/\(name)" }
         )
       }
     }
     lock.withLock { runners = appRunners }
     appRunners.forEach { $0.start() }
+    if let directory = options.appsDirectory {
+      let report = options.report
+      let watching = AppWatcher(
+        directory: directory, table: table, defaultRunners: options.runners, report: { report?($0) })
+      lock.withLock { watcher = watching }
+    }
   }
 
+  // A connection NIO accepted hands its async channel to the server's accept loop only once its
+  // set-up (on its own event loop) completes; if the listener closes or the server is cancelled in
+  // between, that channel's writer is dropped unfinished, a precondition failure that ends the
+  // process. So the listeners first stop accepting (clients wait in the kernel's backlog), the
+  // set-ups in flight get a moment to reach the accept loop, and only then do the listeners close
+  // (refusing the backlog) and the servers end.
   /// Fails queued requests, cancels running ones, and shuts both servers down. Idempotent.
   public func stop() {
     let (servers, runners): ([Task<Void, Never>], [AppRunner]) = lock.withLock {
@@ -144,15 +178,32 @@ public final class Emulator: @unchecked Sendable {
       return phase == .running ? (self.servers, self.runners) : ([], [])
     }
     guard !servers.isEmpty || !runners.isEmpty else { return }
+    lock.withLock { watcher }?.stop()
     store.stop()
     webhookSender.stop()
-    // Cancelled rather than shut down gracefully: every request has just been completed, and a
-    // graceful shutdown waits for clients' idle keep-alive connections (seconds, in the tests).
-    servers.forEach { $0.cancel() }
-    _ = serversDone.wait(timeout: .now() + 5)
+    let open = listeners.all
+    for listener in open { try? listener.setOption(ChannelOptions.autoRead, value: false).wait() }
+    Thread.sleep(forTimeInterval: Self.drainTime)
+    for listener in open { try? listener.close().wait() }
+    // Servers with no open connection end by themselves; the rest are cancelled.
+    if serversDone.wait(timeout: .now() + Self.drainTime) == .timedOut {
+      servers.forEach { $0.cancel() }
+      _ = serversDone.wait(timeout: .now() + 5)
+    }
     // A runner stuck in a busy Lua loop cannot be interrupted; after a while it is left behind.
     let deadline = DispatchTime.now() + 5
     for runner in runners { runner.waitUntilExited(before: deadline) }
+  }
+
+  /// How long accepted connections get to reach their servers, and open ones to finish their
+  /// replies, before the servers are cancelled.
+  static let drainTime = 0.1
+
+  /// A listening failure in words: NIO's `bind(descriptor:ptr:bytes:): Address already in use
+  /// (errno: 98)` becomes `address already in use`.
+  private static func reason(_ error: Error) -> String {
+    if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+    return "\(error)"
   }
 
   /// The host to put in URLs: a wildcard bind address is reached through loopback.

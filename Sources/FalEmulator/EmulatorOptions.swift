@@ -18,6 +18,9 @@ public struct EmulatorOptions: Sendable {
   /// Seconds a completed request (status and result) stays fetchable.
   public var resultRetention: Double = 3600
 
+  /// Hears what the emulator does on its own (an app file reloaded, or refused when broken).
+  public var report: (@Sendable (String) -> Void)? = nil
+
   /// Options with the defaults above.
   public init() {}
 }

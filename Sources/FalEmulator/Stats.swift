@@ -8,6 +8,12 @@ final class Stats: @unchecked Sendable {
   private var byRoute: [RouteKind: Int] = [:]
   private var byApp: [String: Int] = [:]
   private var faults = 0
+  private var faultsByRoute: [RouteKind: Int] = [:]
+  private var fingerprints: Set<Int> = []
+  private var duplicates = 0
+  private var runnerDisconnects = 0
+  private var webhookDeliveries = 0
+  private var webhookFailures = 0
   private var submits = 0
   private var completed = 0
   private var cancellations = 0
@@ -21,10 +27,36 @@ final class Stats: @unchecked Sendable {
     }
   }
 
-  /// Counts an injected fault.
-  func countFault() { lock.withLock { faults += 1 } }
-  /// Counts an accepted submit.
-  func countSubmit() { lock.withLock { submits += 1 } }
+  /// Counts an injected fault (a reset too) on `route`.
+  func countFault(route: RouteKind) {
+    lock.withLock {
+      faults += 1
+      faultsByRoute[route, default: 0] += 1
+    }
+  }
+
+  /// Counts an accepted submit; one whose app, path and body were submitted before is a duplicate
+  /// (a client retrying a submit whose reply it lost).
+  func countSubmit(appID: String, path: String, body: Data) {
+    var hasher = Hasher()
+    hasher.combine(appID)
+    hasher.combine(path)
+    hasher.combine(body)
+    let fingerprint = hasher.finalize()
+    lock.withLock {
+      submits += 1
+      if !fingerprints.insert(fingerprint).inserted { duplicates += 1 }
+    }
+  }
+
+  /// Counts a runner that dropped a queued request mid-run (the `disconnect` fault).
+  func countRunnerDisconnect() { lock.withLock { runnerDisconnects += 1 } }
+  /// Counts a finished webhook delivery: delivered, or given up after its retries.
+  func countWebhook(delivered: Bool) {
+    lock.withLock {
+      if delivered { webhookDeliveries += 1 } else { webhookFailures += 1 }
+    }
+  }
   /// Counts a request reaching COMPLETED (whatever the outcome).
   func countCompleted() { lock.withLock { completed += 1 } }
   /// Counts an accepted cancel (`CANCELLATION_REQUESTED`).
@@ -38,7 +70,13 @@ final class Stats: @unchecked Sendable {
         "by_route": Dictionary(
           uniqueKeysWithValues: RouteKind.allCases.map { ($0.rawValue, byRoute[$0] ?? 0) }),
         "faults": faults,
+        "faults_by_route": Dictionary(
+          uniqueKeysWithValues: RouteKind.allCases.map { ($0.rawValue, faultsByRoute[$0] ?? 0) }),
         "submits": submits,
+        "duplicate_submits": duplicates,
+        "runner_disconnects": runnerDisconnects,
+        "webhook_deliveries": webhookDeliveries,
+        "webhook_failures": webhookFailures,
         "completed": completed,
         "cancellations": cancellations,
         "in_queue": inQueue,

@@ -86,6 +86,18 @@ import Testing
     #expect(try lua.eval("local a = msgpack.unpack('\\x92\\xc0\\x01') return tostring(a[1] == json.null) .. #a") == "true2")
   }
 
+  @Test func theEmulatorsUnpackKeepsBinAsBytes() throws {
+    let lua = LuaJSON()
+    _ = falua_open_msgpack_keeping_bin(lua.L)
+    lua_setglobal(lua.L, "msgpack")
+    // A valid-UTF-8 bin ("hello") is bytes, not a string, and packs back as bin; str stays a string.
+    #expect(try lua.eval("return getmetatable(msgpack.unpack('\\xc4\\x05hello')).__name") == "fal.bytes")
+    #expect(try lua.eval("return msgpack.unpack('\\xc4\\x05hello').data") == "hello")
+    #expect(try lua.eval("return msgpack.unpack('\\xa5hello')") == "hello")
+    let again = "local m = msgpack.unpack('\\x81\\xa1b\\xc4\\x02hi') return msgpack.pack(m) == '\\x81\\xa1b\\xc4\\x02hi'"
+    #expect(try lua.eval(again) == "true")
+  }
+
   @Test func errorsNameThePath() throws {
     let lua = Self.state()
     #expect(try lua.failure("msgpack.pack({images = {1, 2, print}})") == "value.images[3]: cannot pack a function")

@@ -71,7 +71,9 @@ import Testing
     let message = try #require(lua.object["detail"] as? String)
     #expect(message.hasSuffix("errors.lua:4: boom"))
     #expect(!message.contains("traceback"))
-    #expect(lua.object["error_type"] == nil)
+    // An app that throws is fal's runner error, in the body, the header and the status alike.
+    #expect(lua.object["error_type"] as? String == "runner_server_error")
+    #expect(lua.header("x-fal-error-type") == "runner_server_error")
 
     #expect(
       try await harness.run(app, ["kind": "object"]).object["detail"] as? String
@@ -87,6 +89,15 @@ import Testing
     #expect(status["error_type"] as? String == "runner_server_error")
     #expect((status["error"] as? String)?.hasSuffix("boom") == true)
     #expect(try await harness.result(app, id).status == 500)
+
+    // A 422 through the queue: fal's status wording plus the validation item's type.
+    let invalid = try await harness.submitID("fal-ai/echo", ["logs": "many"])
+    let invalidStatus = try await harness.waitForStatus("fal-ai/echo", invalid)
+    #expect(invalidStatus["error"] as? String == "Invalid status code: 422")
+    #expect(invalidStatus["error_type"] as? String == "type_error.integer")
+    let invalidResult = try await harness.result("fal-ai/echo", invalid)
+    #expect(invalidResult.status == 422)
+    #expect(invalidResult.object["detail"] is [Any])
   }
 
   @Test func invalidJSONBodyIs422() async throws {

@@ -66,7 +66,7 @@ import Testing
   @Test func faultSpecsAreValidated() throws {
     _ = try FaultPlan(parsing: "", seed: 0)
     _ = try FaultPlan(parsing: "ingress503=0.2,retry429=0.1,slow=0.1:2,ingress502=1,retry408=0", seed: 9)
-    for spec in ["ingress503", "ingress503=2", "retry200=0.1", "slow=0.1", "reset=0.1", "ingress404=0.5"] {
+    for spec in ["ingress503", "ingress503=2", "retry200=0.1", "slow=0.1", "reset=x", "ingress404=0.5"] {
       #expect(throws: EmulatorError.self, "\(spec)") { try FaultPlan(parsing: spec, seed: 0) }
     }
   }

@@ -22,14 +22,14 @@ struct Falua {
     var stderr: String
   }
 
-  /// Starts `falua arguments` with `environment` added; stdin from `input`.
-  static func start(_ arguments: [String], environment: [String: String] = [:], input: String? = nil)
-    throws -> (Process, Pipe, Pipe)
-  {
+  /// Starts `falua arguments` in `directory` with `environment` added; stdin from `input`.
+  static func start(
+    _ arguments: [String], environment: [String: String] = [:], input: String? = nil, directory: URL = root
+  ) throws -> (Process, Pipe, Pipe) {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
-    process.currentDirectoryURL = root
+    process.currentDirectoryURL = directory
     var env = ProcessInfo.processInfo.environment
     for key in env.keys where key.hasPrefix("FAL") { env[key] = nil }
     env["HOME"] = FileManager.default.temporaryDirectory.path
@@ -48,10 +48,10 @@ struct Falua {
   }
 
   /// Runs `falua arguments` to the end.
-  static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws
-    -> Result
-  {
-    let (process, out, err) = try start(arguments, environment: environment, input: input)
+  static func run(
+    _ arguments: [String], environment: [String: String] = [:], input: String? = nil, directory: URL = root
+  ) throws -> Result {
+    let (process, out, err) = try start(arguments, environment: environment, input: input, directory: directory)
     // Read both pipes to the end before waiting, so a chatty child never blocks on a full pipe.
     nonisolated(unsafe) var errData = Data()
     let errRead = DispatchSemaphore(value: 0)

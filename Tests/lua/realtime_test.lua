@@ -51,6 +51,23 @@ do
   t.eq(normal:recv(), nil, "nil after a normal close")
 end
 
+-- leaving messages() early leaves the connection open for its owner
+do
+  local conn <close> = fal.realtime(echo)
+  conn:send({ replies = 3 })
+  for msg in conn:messages(5) do
+    if msg.part == 1 then break end
+  end
+  conn:send({ after = true })
+  local seen = {}
+  for msg in conn:messages(5) do
+    seen[#seen + 1] = msg
+    if msg.after then break end
+  end
+  t.eq(#seen, 3, "the rest of the replies, then the next message's")
+  t.eq(seen[3].after, true, "send after a break works")
+end
+
 -- custom codec: a string from encode is a text frame (the emulator reads it as JSON)
 do
   local conn <close> = fal.realtime(echo, { encode = fal.json.encode, decode = function(s) return { raw = s } end })

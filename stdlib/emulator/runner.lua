@@ -41,6 +41,42 @@ local function message_of(err)
   return "(error object is a " .. type(err) .. " value)"
 end
 
+-- ctx.validate(input, schema): schema maps field = "string" | "integer" | "number" | "boolean" |
+-- "array" | "object", with a trailing "?" when optional. Every problem goes into one fal 422
+-- detail list (pydantic v1 wording), raised through ctx.error.
+local checks = {
+  string = { function(v) return type(v) == "string" end, "str type expected", "type_error.str" },
+  integer = { function(v) return math.type(v) == "integer" end, "value is not a valid integer", "type_error.integer" },
+  number = { function(v) return type(v) == "number" end, "value is not a valid float", "type_error.float" },
+  boolean = { function(v) return type(v) == "boolean" end, "value could not be parsed to a boolean", "type_error.bool" },
+  array = { function(v) return type(v) == "table" and (next(v) == nil or v[1] ~= nil) end, "value is not a valid list", "type_error.list" },
+  object = { function(v) return type(v) == "table" and (next(v) == nil or v[1] == nil) end, "value is not a valid dict", "type_error.dict" },
+}
+
+local function validate(input, schema)
+  if type(schema) ~= "table" then error("ctx.validate: schema must be a table of field = type", 2) end
+  local fields = {}
+  for field in pairs(schema) do fields[#fields + 1] = field end
+  table.sort(fields)
+  local detail = {}
+  for _, field in ipairs(fields) do
+    local kind = schema[field]
+    local optional = type(kind) == "string" and kind:sub(-1) == "?"
+    local check = type(kind) == "string" and checks[optional and kind:sub(1, -2) or kind]
+    if not check then error(("ctx.validate: unknown type %q for field %s"):format(tostring(kind), field), 2) end
+    local value = input[field]
+    if value == nil or value == json.null then
+      if not optional then
+        detail[#detail + 1] = { loc = { "body", field }, msg = "field required", type = "value_error.missing" }
+      end
+    elseif not check[1](value) then
+      detail[#detail + 1] = { loc = { "body", field }, msg = check[2], type = check[3] }
+    end
+  end
+  if #detail > 0 then raise(422, detail) end
+  return input
+end
+
 local function invalid_body(msg, kind)
   return "app_error", 422, json.encode({ { loc = { "body" }, msg = msg, type = kind } })
 end
@@ -60,6 +96,15 @@ return function(run, request_id, path, hint, body)
     path = path,
     hint = hint,
     log = function(message, level) primitive.log(tostring(message), level) end,
+    -- progress(fraction, message?): a log line "progress 40%: message", the way apps report it.
+    progress = function(fraction, message)
+      if type(fraction) ~= "number" or fraction < 0 or fraction > 1 then
+        error("ctx.progress: fraction must be a number from 0 to 1", 2)
+      end
+      local text = ("progress %d%%"):format(math.floor(fraction * 100 + 0.5))
+      primitive.log(message ~= nil and (text .. ": " .. tostring(message)) or text, "INFO")
+    end,
+    validate = validate,
     sleep = function(seconds)
       if primitive.sleep(seconds) then error(Cancelled, 0) end
     end,

@@ -263,9 +263,10 @@ function Connection:recv(timeout)
 end
 
 --- Returns an iterator over the messages until the connection closes, for
---- `for message in conn:messages() do`; leaving the loop early closes the connection.
+--- `for message in conn:messages() do`. The loop does not own the connection: after a `break` it
+--- stays open for whoever opened it (usually a `<close>` variable).
 ---@param timeout? number the longest wait for each message, as `conn:recv` [unit: seconds]
----@return fun(): any next the iterator (with `nil, nil, conn` after it for the generic `for`)
+---@return fun(): any next the iterator
 ---@raise timeout as `conn:recv`
 ---@raise realtime as `conn:recv`
 ---@raise network as `conn:recv`
@@ -275,10 +276,11 @@ end
 --- conn:send({ prompt = "three parts", replies = 3 })
 --- for message in conn:messages(10) do
 ---   print(message.part)
----   if message.part == 3 then break end  -- closes the connection
+---   if message.part == 3 then break end  -- the connection stays open
 --- end
+--- conn:close()
 function Connection:messages(timeout)
-  return function() return self:recv(timeout) end, nil, nil, self
+  return function() return self:recv(timeout) end
 end
 
 --- Closes the connection (a normal close, code 1000); a no-op when it is already closed.

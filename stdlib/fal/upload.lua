@@ -71,7 +71,8 @@ local function multipart(operation, source, cdn, lifecycle)
       local offset = (n - 1) * M.PART_SIZE
       local body, body_file = body_of(source, offset, math.min(M.PART_SIZE, source.size - offset))
       local part = request(operation, "PUT", ("%s/multipart/%s/%d"):format(access_url, upload_id, n),
-        { ["Content-Type"] = source.content_type, ["Accept-Encoding"] = "identity" }, body,
+        { Authorization = cdn.authorization, ["Content-Type"] = source.content_type,
+          ["Accept-Encoding"] = "identity" }, body,
         { body_file = body_file })
       local etag = part.headers["etag"]
       if not etag then
@@ -86,7 +87,8 @@ local function multipart(operation, source, cdn, lifecycle)
   local parts = json.array({})
   for n = 1, count do parts[n] = { partNumber = n, etag = etags[n] } end
   request(operation, "POST", ("%s/multipart/%s/complete"):format(access_url, upload_id),
-    { ["Content-Type"] = "application/json", Accept = "application/json" }, json.encode({ parts = parts }), {})
+    { Authorization = cdn.authorization, ["Content-Type"] = "application/json", Accept = "application/json" },
+    json.encode({ parts = parts }), {})
   return access_url
 end
 

@@ -23,6 +23,13 @@ int falua_msgpack_pack(lua_State *L);
 /// (in maps to an absent key), unsigned integers above the int64 range to floats; ext types raise.
 int falua_msgpack_unpack(lua_State *L);
 
+/// `unpack`, except that bin decodes to a `bytes(s)` value, so a bin stays bin when packed again
+/// (the emulator's realtime apps: fal's apps see `bytes` distinct from `str`).
+int falua_msgpack_unpack_keeping_bin(lua_State *L);
+
+/// `falua_open_msgpack` with `unpack` = `falua_msgpack_unpack_keeping_bin`.
+int falua_open_msgpack_keeping_bin(lua_State *L);
+
 /// Lua `bytes(s)` -> a value that `pack` writes as bin; `.data` is the string.
 int falua_msgpack_bytes(lua_State *L);
 

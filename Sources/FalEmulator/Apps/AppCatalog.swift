@@ -9,6 +9,8 @@ struct AppSource: Sendable {
   var fileName: String
   var source: String
   var runners: Int
+  /// Seconds each runner takes to start before serving (`start_delay`: a cold start).
+  var startDelay: Double = 0
 }
 
 /// Loads the built-in apps and an optional folder of app files, checking each one in a scratch Lua
@@ -66,16 +68,60 @@ enum AppCatalog {
       throw invalid("id must be a string 'owner/alias' (or 'workflows/owner/alias')")
     }
     lua.pop()
-    guard lua.rawGet(field: "run", in: -1) == .function else { throw invalid("run must be a function") }
+    let hasRun = lua.rawGet(field: "run", in: -1) == .function
+    let runType = lua.type(at: -1)
     lua.pop()
-    var runners = defaultRunners
-    if lua.rawGet(field: "runners", in: -1) != .nil {
-      guard let count = lua.integer(at: -1), (1...64).contains(count) else {
-        throw invalid("runners must be an integer from 1 to 64")
-      }
-      runners = count
+    let hasEndpoints = lua.rawGet(field: "endpoints", in: -1) != .nil
+    if hasEndpoints { try checkEndpoints(lua, invalid) }
+    lua.pop()
+    guard hasRun || hasEndpoints, runType == .nil || hasRun else {
+      throw invalid("run must be a function (or give endpoints = { [\"/\"] = function ... })")
     }
-    return AppSource(id: id, fileName: fileName, source: source, runners: runners)
+    for name in ["setup", "stream", "realtime"] {
+      let type = lua.rawGet(field: name, in: -1)
+      lua.pop()
+      guard type == .nil || type == .function else { throw invalid("\(name) must be a function") }
+    }
+    func integer(_ name: String) throws -> Int? {
+      defer { lua.pop() }
+      guard lua.rawGet(field: name, in: -1) != .nil else { return nil }
+      guard let count = lua.integer(at: -1), (1...64).contains(count) else {
+        throw invalid("\(name) must be an integer from 1 to 64")
+      }
+      return count
+    }
+    let runners = try integer("runners")
+    let maxConcurrency = try integer("max_concurrency")
+    if let runners, let maxConcurrency, runners > maxConcurrency {
+      throw invalid("runners (\(runners)) must not exceed max_concurrency (\(maxConcurrency))")
+    }
+    var startDelay = 0.0
+    if lua.rawGet(field: "start_delay", in: -1) != .nil {
+      guard let seconds = lua.number(at: -1), seconds >= 0, seconds <= 600 else {
+        throw invalid("start_delay must be a number of seconds from 0 to 600")
+      }
+      startDelay = seconds
+    }
+    lua.pop()
+    return AppSource(
+      id: id, fileName: fileName, source: source,
+      runners: runners ?? min(maxConcurrency ?? defaultRunners, defaultRunners), startDelay: startDelay)
+  }
+
+  /// Checks `endpoints` (on the stack top): paths like "/" or "/upscale" mapped to functions.
+  private static func checkEndpoints(_ lua: Lua, _ invalid: (String) -> EmulatorError) throws {
+    guard lua.type(at: -1) == .table else { throw invalid("endpoints must be a table of path = function") }
+    try lua.forEachPair(in: -1) {
+      guard lua.type(at: -2) == .string, let path = lua.string(at: -2), path.hasPrefix("/") else {
+        throw invalid("endpoints keys must be paths starting with /")
+      }
+      guard lua.type(at: -1) == .function else { throw invalid("endpoints[\"\(path)\"] must be a function") }
+    }
+  }
+
+  /// An endpoint path as requests carry it: "/" and "" are the root, "/upscale/" is "upscale".
+  static func normalizedPath(_ path: String) -> String {
+    path.split(separator: "/").joined(separator: "/")
   }
 
   /// True for `owner/alias` and `workflows|comfy/owner/alias` with URL-safe segments.

@@ -4,16 +4,20 @@ import LuaKit
 /// One runner of an app: a thread with its own Lua state (states are not thread-safe) that loads
 /// the app once, then serves the app's queue one request at a time.
 final class AppRunner: @unchecked Sendable {
-  private let app: AppSource
+  private var app: AppSource
+  private let table: AppTable
   private let index: Int
   private let store: QueueStore
   private let context: AppContext
+  private let faults: FaultInjector
   private let exited = DispatchSemaphore(value: 0)
 
-  init(app: AppSource, index: Int, store: QueueStore, context: AppContext) {
+  init(app: AppSource, table: AppTable, index: Int, store: QueueStore, faults: FaultInjector, context: AppContext) {
     self.app = app
+    self.table = table
     self.index = index
     self.store = store
+    self.faults = faults
     self.context = context
   }
 
@@ -30,18 +34,30 @@ final class AppRunner: @unchecked Sendable {
     exited.wait(timeout: deadline) == .success
   }
 
-  /// References to `invoke` (stdlib/emulator/runner.lua) and the app's `run`.
+  /// References to `invoke` (stdlib/emulator/runner.lua) and the app's handlers.
   private struct Loaded {
     var invoke: LuaRef
-    var run: LuaRef
+    /// `run`, which serves every path, when the app has no `endpoints`.
+    var run: LuaRef?
+    /// `endpoints`, by path as requests carry it ("" for "/", "upscale" for "/upscale").
+    var endpoints: [String: LuaRef] = [:]
     /// The app's optional `stream` handler, for `POST .../stream` requests.
     var stream: LuaRef?
   }
 
   private func serve() {
-    let vm = LuaVM()
-    let loaded = Result { try load(into: vm.lua) }
+    var vm = LuaVM()
+    var generation = table.current(app.id)?.generation ?? 0
+    // The model load (`setup`) and the cold start (`start_delay`) happen once per runner, before
+    // it takes a request: meanwhile requests wait in the queue, as on fal.
+    var loaded = Result { try load(into: vm.lua) }
+    if app.startDelay > 0 { store.pause(app.startDelay) }
     while let record = store.nextJob(for: app.id) {
+      if let latest = table.current(app.id), latest.generation != generation {
+        // The app file changed: a fresh state with the new source (and its setup).
+        (app, generation, vm) = (latest.source, latest.generation, LuaVM())
+        loaded = Result { try load(into: vm.lua) }
+      }
       let outcome: Outcome
       switch loaded {
       case .success(let refs): outcome = execute(record, lua: vm.lua, refs)
@@ -49,7 +65,12 @@ final class AppRunner: @unchecked Sendable {
         // The file passed validation at start-up, so this is an app that loads differently per state.
         outcome = .runnerError("app \(app.id) failed to load: \(String(describing: error).withoutTraceback)")
       }
-      store.finish(record, with: outcome)
+      // A queued request whose runner "disconnects" loses this attempt's outcome and runs again.
+      if record.route == .submit, faults.runnerDisconnects() {
+        store.requeue(record)
+      } else {
+        store.finish(record, with: outcome)
+      }
     }
   }
 
@@ -59,14 +80,33 @@ final class AppRunner: @unchecked Sendable {
     try lua.call(arguments: 2, results: 1)
     let invoke = lua.ref()
     try lua.loadApp(app.source, fileName: app.fileName)
-    guard lua.type(at: -1) == .table, lua.rawGet(field: "run", in: -1) == .function else {
-      throw LuaError(message: "\(app.fileName) no longer returns a table with a run function")
+    guard lua.type(at: -1) == .table else {
+      throw LuaError(message: "\(app.fileName) no longer returns a table")
     }
-    let run = lua.ref()
-    var stream: LuaRef?
-    if lua.rawGet(field: "stream", in: -1) == .function { stream = lua.ref() } else { lua.pop() }
+    var loaded = Loaded(invoke: invoke)
+    if lua.rawGet(field: "endpoints", in: -1) == .table {
+      var paths: [String] = []
+      lua.forEachPair(in: -1) { if let path = lua.string(at: -2) { paths.append(path) } }
+      for path in paths {
+        lua.rawGet(field: path, in: -1)
+        loaded.endpoints[AppCatalog.normalizedPath(path)] = lua.ref()
+      }
+      lua.pop()
+    } else {
+      lua.pop()
+      guard lua.rawGet(field: "run", in: -1) == .function else {
+        throw LuaError(message: "\(app.fileName) no longer returns a table with a run function")
+      }
+      loaded.run = lua.ref()
+    }
+    if lua.rawGet(field: "stream", in: -1) == .function { loaded.stream = lua.ref() } else { lua.pop() }
+    if lua.rawGet(field: "setup", in: -1) == .function {
+      try lua.call(arguments: 0, results: 0)
+    } else {
+      lua.pop()
+    }
     lua.pop()
-    return Loaded(invoke: invoke, run: run, stream: stream)
+    return loaded
   }
 
   private func execute(_ record: RequestRecord, lua: Lua, _ loaded: Loaded) -> Outcome {
@@ -76,7 +116,11 @@ final class AppRunner: @unchecked Sendable {
       context.current = nil
       lua.top = top
     }
-    var handler = loaded.run
+    guard var handler = loaded.run ?? loaded.endpoints[AppCatalog.normalizedPath(record.path)] else {
+      // fal's app server for an undeclared endpoint (PROTOCOL.md §4).
+      let detail = "Path /\(AppCatalog.normalizedPath(record.path)) not found"
+      return .appError(status: 404, detailJSON: Data(JSONBody.string(detail).utf8), detailText: detail, errorType: nil)
+    }
     if StreamChannel.open.channel(for: record.id) != nil {
       guard let stream = loaded.stream else {
         return .failure(

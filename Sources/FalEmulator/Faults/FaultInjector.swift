@@ -15,6 +15,8 @@ final class FaultInjector: @unchecked Sendable {
     case proceed
     case fail(Fault)
     case delay(seconds: Double)
+    /// Reset the connection, before reading the request or after handling it.
+    case reset(afterHandling: Bool)
   }
 
   private let lock = NSLock()
@@ -39,7 +41,11 @@ final class FaultInjector: @unchecked Sendable {
         if rules[index].remaining <= 0 { rules.remove(at: index) }
         return .fail(fault)
       }
-      for failure in plan.failures where failure.probability > 0 {
+      for reset in plan.resets where reset.probability > 0 && (reset.route == nil || reset.route == route) {
+        if random.nextUnit() < reset.probability { return .reset(afterHandling: reset.afterHandling) }
+      }
+      for failure in plan.failures
+      where failure.probability > 0 && (failure.route == nil || failure.route == route) {
         if random.nextUnit() < failure.probability { return .fail(failure.fault) }
       }
       if plan.slowProbability > 0, random.nextUnit() < plan.slowProbability {
@@ -47,6 +53,13 @@ final class FaultInjector: @unchecked Sendable {
       }
       return .proceed
     }
+  }
+}
+
+extension FaultInjector {
+  /// Whether the runner serving a queued request disconnects before answering (`disconnect=p`).
+  func runnerDisconnects() -> Bool {
+    lock.withLock { plan.disconnectProbability > 0 && random.nextUnit() < plan.disconnectProbability }
   }
 }
 

@@ -27,21 +27,23 @@ struct Outcome: Sendable {
       error: detail, statusErrorType: errorType)
   }
 
-  /// An unhandled app error: a plain 500 `{"detail": message}`; the status names the cause.
+  /// An unhandled app error (PROTOCOL.md §4): 500 `{"detail": message, "error_type":
+  /// "runner_server_error"}` with `X-Fal-Error-Type`, and the same in the COMPLETED status.
   static func runnerError(_ message: String) -> Outcome {
-    Outcome(
-      status: 500, body: JSONBody.encode(["detail": message]), error: message,
-      statusErrorType: "runner_server_error")
+    failure(status: 500, detail: message, errorType: "runner_server_error")
   }
 
-  /// `ctx.error(status, detail, errorType)`: `detailJSON` is the app's detail, already encoded.
+  /// `ctx.error(status, detail, errorType)`: `detailJSON` is the app's detail, already encoded. The
+  /// COMPLETED status says `Invalid status code: N` (fal's wording) unless the detail is a string;
+  /// its `error_type` is the app's, else the first validation item's `type` (a 422 list).
   static func appError(status: Int, detailJSON: Data, detailText: String?, errorType: String?) -> Outcome {
     var body = Data("{\"detail\":".utf8) + detailJSON
     if let errorType { body += Data(",\"error_type\":\(JSONBody.string(errorType))".utf8) }
     body += Data("}".utf8)
+    let firstItemType = ((JSONBody.decode(detailJSON) as? [Any])?.first as? [String: Any])?["type"] as? String
     return Outcome(
       status: status, body: body, errorType: errorType, error: detailText ?? "Invalid status code: \(status)",
-      statusErrorType: errorType)
+      statusErrorType: errorType ?? firstItemType ?? (status >= 500 ? "runner_server_error" : nil))
   }
 
   /// The request was cancelled by the client before it finished.
@@ -53,6 +55,10 @@ struct Outcome: Sendable {
     outcome.userTimeout = true
     return outcome
   }()
+
+  /// The request's runner disconnected on every attempt.
+  static let runnerDisconnected = failure(
+    status: 503, detail: "Runner disconnected", errorType: "runner_disconnected")
 
   /// The emulator shut down before a runner took the request.
   static let stopped = failure(

@@ -27,6 +27,11 @@ final class QueueStore: @unchecked Sendable {
       if record.priority == .low { low.append(record) } else { normal.append(record) }
     }
 
+    /// Puts a request back at the head of its priority's line.
+    mutating func putBack(_ record: RequestRecord) {
+      if record.priority == .low { low.insert(record, at: 0) } else { normal.insert(record, at: 0) }
+    }
+
     mutating func remove(_ record: RequestRecord) {
       normal.removeAll { $0 === record }
       low.removeAll { $0 === record }
@@ -181,6 +186,31 @@ final class QueueStore: @unchecked Sendable {
     finishCompletions()
   }
 
+  /// Attempts a queued request gets before a runner disconnect fails it (fal retries up to 10 times).
+  static let maxAttempts = 10
+
+  /// A runner dropped `record` mid-run: it goes back to the head of its queue to run again, unless it
+  /// was cancelled meanwhile, the store is stopping, or it used its attempts (503 `runner_disconnected`).
+  func requeue(_ record: RequestRecord) {
+    stats.countRunnerDisconnect()
+    locked {
+      inProgress -= 1
+      if record.cancelRequested {
+        complete(record, with: .cancelled)
+      } else if stopping {
+        complete(record, with: .stopped)
+      } else if record.attempts >= Self.maxAttempts {
+        complete(record, with: .runnerDisconnected)
+      } else {
+        record.state = .queued
+        queues[record.appID, default: AppQueue()].putBack(record)
+        notify(record)
+        condition.broadcast()
+      }
+    }
+    finishCompletions()
+  }
+
   /// Adds a log line and wakes status streams.
   func log(_ entry: LogEntry, to record: RequestRecord) {
     locked {
@@ -197,6 +227,14 @@ final class QueueStore: @unchecked Sendable {
         _ = condition.wait(until: deadline)
       }
       return record.cancelRequested || stopping
+    }
+  }
+
+  /// Waits `seconds` (a runner's cold start), returning early once the store stops.
+  func pause(_ seconds: Double) {
+    let deadline = Date(timeIntervalSinceNow: min(seconds, 1e9))
+    locked {
+      while !stopping && Date() < deadline { _ = condition.wait(until: deadline) }
     }
   }
 

@@ -118,7 +118,7 @@ final class RealtimeSession: @unchecked Sendable {
 
   private func load(into lua: Lua) throws -> LuaRef {
     try lua.loadEmulatorChunk("realtime")
-    lua.push(cFunction: falua_open_msgpack)
+    lua.push(cFunction: falua_open_msgpack_keeping_bin)
     try lua.call(arguments: 0, results: 1)
     lua.newTable(record: 6)
     lua.register([

@@ -24,6 +24,10 @@ enum JSONBody {
 
 /// ISO-8601 UTC timestamps with milliseconds (`2024-05-01T12:00:00.123Z`), as fal's log entries use.
 enum Timestamp {
+  /// `2024-05-01T12:00:00.123+00:00`: the CDN token's `expires_at` (PROTOCOL.md §12.1), which Python
+  /// before 3.11 can only parse with an explicit offset.
+  static func iso8601WithOffset(_ date: Date) -> String { iso8601(date).dropLast() + "+00:00" }
+
   static func iso8601(_ date: Date) -> String {
     let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     var seconds = time_t(milliseconds / 1000)

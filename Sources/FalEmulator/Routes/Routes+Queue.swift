@@ -11,7 +11,7 @@ extension EmulatorRoutes {
       priority: options.priority,
       startTimeout: options.startTimeout, webhookURL: webhook, route: .submit)
     let position = store.enqueue(record)
-    stats.countSubmit()
+    stats.countSubmit(appID: app.id, path: path, body: record.body)
     var object = links(app: app, id: record.id)
     object["status"] = RequestRecord.State.queued.rawValue
     object["gateway_request_id"] = record.id

@@ -28,7 +28,7 @@ extension EmulatorRoutes {
         200,
         [
           "token": uploads.issueToken(), "token_type": "Bearer", "base_url": urls.url(.run),
-          "expires_at": Timestamp.iso8601(expiry),
+          "expires_at": Timestamp.iso8601WithOffset(expiry),
         ], requestID: Reply.newRequestID())
     case (.post, "/files/upload"):
       try checkToken(request)
@@ -83,6 +83,8 @@ extension EmulatorRoutes {
     guard steps.count == 2, let session = uploads.session(steps[0], name: split[0]) else {
       return Reply.error(404, "Unknown multipart upload", requestID: Reply.newRequestID())
     }
+    // fal's CDN wants the upload token on every step, like on the initial POST (PROTOCOL.md §12.3).
+    try checkToken(request)
     if request.method == .put, let number = Int(steps[1]), number >= 1 {
       if uploads.takePartFailure() { return Reply.fault(Fault(status: 503, ingress: true)) }
       let stored = uploads.newPath()
@@ -97,18 +99,31 @@ extension EmulatorRoutes {
     }
     var request = request
     let listed = (JSONBody.decode(try await body(of: &request)) as? [String: Any])?["parts"] as? [[String: Any]]
+    // Parts go up concurrently, so clients list them in completion order: assemble by number.
     let numbers = (listed ?? []).compactMap { $0["partNumber"] as? Int }
-    guard !numbers.isEmpty, numbers == Array(1...numbers.count), numbers.allSatisfy({ session.parts[$0] != nil })
-    else {
-      return Reply.error(400, "parts must list every uploaded part in order", requestID: Reply.newRequestID())
+    if let problem = Self.partListProblem(numbers, uploaded: Set(session.parts.keys)) {
+      return Reply.error(400, problem, requestID: Reply.newRequestID())
     }
     guard let ended = uploads.endSession(steps[0]) else {
       return Reply.error(404, "Unknown multipart upload", requestID: Reply.newRequestID())
     }
     let joined = uploads.newPath()
-    try join(numbers.compactMap { ended.parts[$0] }, into: joined)
+    try join(numbers.sorted().compactMap { ended.parts[$0] }, into: joined)
     uploads.publish(name: ended.name, path: joined, contentType: ended.contentType, expiresAt: ended.expiresAt)
     return Reply.json(200, ["access_url": fileURL(ended.name)], requestID: Reply.newRequestID())
+  }
+
+  /// Why a `/complete` part list cannot be assembled, or nil when it lists each uploaded part
+  /// `1...n` exactly once, in any order.
+  static func partListProblem(_ numbers: [Int], uploaded: Set<Int>) -> String? {
+    if numbers.isEmpty { return "parts must list the uploaded parts" }
+    var seen = Set<Int>()
+    for number in numbers where !seen.insert(number).inserted { return "part \(number) is listed twice" }
+    for number in 1...numbers.count where !seen.contains(number) { return "part \(number) is missing" }
+    if let absent = numbers.sorted().first(where: { !uploaded.contains($0) }) {
+      return "part \(absent) was never uploaded"
+    }
+    return nil
   }
 
   /// `GET /files/{name}`: an upload (streamed from disk) or bytes an app stored.

@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 
 // Errors before the first event are ordinary JSON replies (422 and so on), since the status line
-// is not sent yet. An error after events were sent ends the stream with one `event: error` whose
-// data is `{"status": N, "detail": ..., "error_type": ...}`, then the connection closes.
+// is not sent yet. An error after events were sent does what fal's app stack (a FastAPI
+// StreamingResponse) does: the connection closes without the chunked body's last chunk, so every
+// client sees a broken transfer instead of an ordinary last event (docs/streaming-errors.md).
 extension EmulatorRoutes {
   /// `POST /{app}[/{path}]/stream` on the run server: runs the app's `stream(input, ctx)` handler
   /// and sends each `ctx.emit(table)` as `data: <json>\n\n` as soon as it is emitted.
@@ -33,6 +34,7 @@ extension EmulatorRoutes {
     let queue = store
     let body = ResponseBody { writer in
       var batch = first
+      var failure: Outcome?
       do {
         while true {
           var bytes = Data()
@@ -47,9 +49,12 @@ extension EmulatorRoutes {
               ending = outcome
             }
           }
-          if let ending, ending.status != 200 { bytes += Self.errorEvent(ending) }
           if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
           channel.sent(events)
+          if let ending, ending.status != 200 {
+            failure = ending
+            break
+          }
           if ending != nil {
             try await writer.finish(nil)
             return
@@ -62,6 +67,7 @@ extension EmulatorRoutes {
         _ = queue.cancel(id: record.id, appID: nil)
         throw error
       }
+      throw StreamFailed(outcome: failure ?? .stopped)
     }
     return eventStream(requestID: record.id, body: body)
   }
@@ -78,11 +84,13 @@ extension EmulatorRoutes {
     headers[Reply.requestIDHeader] = requestID
     return Response(status: .ok, headers: headers, body: body)
   }
+}
 
-  /// `event: error` with the outcome's body fields and its status.
-  private static func errorEvent(_ outcome: Outcome) -> Data {
-    var object = JSONBody.decode(outcome.body) as? [String: Any] ?? ["detail": "stream failed"]
-    object["status"] = outcome.status
-    return Data("event: error\ndata: ".utf8) + JSONBody.encode(object) + Data("\n\n".utf8)
+/// Thrown out of a stream's body to drop the connection mid-response (the server logs it).
+struct StreamFailed: Error, CustomStringConvertible {
+  var outcome: Outcome
+  var description: String {
+    let detail = (JSONBody.decode(outcome.body) as? [String: Any])?["detail"].map { "\($0)" } ?? ""
+    return "the app failed mid-stream (HTTP \(outcome.status)): \(detail)"
   }
 }

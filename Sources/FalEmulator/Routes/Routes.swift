@@ -22,7 +22,7 @@ struct EmulatorRoutes: Sendable {
   /// Request bodies larger than this are refused (413).
   static let maxBodySize = 64 << 20
 
-  let apps: [String: AppSource]
+  let apps: AppTable
   let store: QueueStore
   let files: FileStore
   let stats: Stats
@@ -34,10 +34,10 @@ struct EmulatorRoutes: Sendable {
   /// Signs and checks realtime JWTs (`POST /tokens/`, `fal_jwt_token`).
   let tokens = RealtimeTokens()
 
-  /// Answers one request; never throws (every failure is a reply).
-  func respond(to request: Request, on port: ServerPort) async -> Response {
+  /// Answers one request; never throws (every failure is a reply, or an injected reset).
+  func respond(to request: Request, on port: ServerPort, connection: ConnectionContext) async -> Response {
     do {
-      return try await dispatch(request, on: port)
+      return try await dispatch(request, on: port, connection: connection)
     } catch let reply as ReplyError {
       return reply.response
     } catch {
@@ -46,7 +46,9 @@ struct EmulatorRoutes: Sendable {
     }
   }
 
-  private func dispatch(_ request: Request, on port: ServerPort) async throws -> Response {
+  private func dispatch(_ request: Request, on port: ServerPort, connection: ConnectionContext) async throws
+    -> Response
+  {
     var request = request
     let path = request.uri.path
     // Control and file routes: no key, no faults, not counted.
@@ -63,12 +65,33 @@ struct EmulatorRoutes: Sendable {
       switch faults.decide(route: route) {
       case .proceed: break
       case .fail(let fault):
-        stats.countFault()
+        stats.countFault(route: route)
         return Reply.fault(fault)
       case .delay(let seconds):
         try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+      case .reset(let afterHandling):
+        stats.countFault(route: route)
+        if afterHandling, !Self.isStream(endpoint) {
+          // The request is handled (a submit is queued), but its reply never arrives. (A stream's
+          // body never runs, so a stream is reset before it starts instead.)
+          _ = try? await invoke(&request, endpoint: endpoint, port: port, path: path)
+        }
+        connection.reset()
+        return Reply.error(500, "connection reset", requestID: nil)
       }
     }
+    return try await invoke(&request, endpoint: endpoint, port: port, path: path)
+  }
+
+  private static func isStream(_ endpoint: Endpoint?) -> Bool {
+    guard case .invoke(let subPath) = endpoint?.action else { return false }
+    return isStream(subPath)
+  }
+
+  /// The key check, the app lookup and the route's work.
+  private func invoke(_ request: inout Request, endpoint: Endpoint?, port: ServerPort, path: String) async throws
+    -> Response
+  {
     if let key, request.headers[.authorization] != "Key \(key)" {
       return Reply.error(401, "Unauthorized", requestID: Reply.newRequestID())
     }

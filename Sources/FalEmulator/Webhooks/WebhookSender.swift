@@ -37,15 +37,15 @@ final class WebhookSender: @unchecked Sendable {
 
   /// Sends the notice for a completed request; `report` gets "HTTP <code>" (with "after N attempts"
   /// when retried) or the last failure.
-  func deliver(_ record: RequestRecord, outcome: Outcome, report: @escaping @Sendable (String) -> Void) {
+  func deliver(_ record: RequestRecord, outcome: Outcome, report: @escaping @Sendable (_ text: String, _ delivered: Bool) -> Void) {
     guard let text = record.webhookURL, let url = URL(string: text),
       ["http", "https"].contains(url.scheme ?? "")
     else {
-      report("not sent: invalid webhook URL")
+      report("not sent: invalid webhook URL", false)
       return
     }
     guard let host = url.host, ["localhost", "::1", "[::1]"].contains(host) || host.hasPrefix("127.") else {
-      report("not sent: the emulator delivers to loopback URLs only")
+      report("not sent: the emulator delivers to loopback URLs only", false)
       return
     }
     let succeeded = (200..<300).contains(outcome.status)
@@ -64,9 +64,9 @@ final class WebhookSender: @unchecked Sendable {
   }
 
   private func attempt(
-    _ number: Int, url: URL, body: Data, requestID: String, report: @escaping @Sendable (String) -> Void
+    _ number: Int, url: URL, body: Data, requestID: String, report: @escaping @Sendable (_ text: String, _ delivered: Bool) -> Void
   ) {
-    guard !lock.withLock({ stopped }) else { return report("not sent: the emulator stopped") }
+    guard !lock.withLock({ stopped }) else { return report("not sent: the emulator stopped", false) }
     var request = URLRequest(url: url)
     request.httpMethod = "POST"
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -78,11 +78,11 @@ final class WebhookSender: @unchecked Sendable {
     session.dataTask(with: request) { [self] _, response, error in
       let status = (response as? HTTPURLResponse)?.statusCode
       if let status, (200..<300).contains(status) {
-        return report(number == 1 ? "HTTP \(status)" : "HTTP \(status) after \(number) attempts")
+        return report(number == 1 ? "HTTP \(status)" : "HTTP \(status) after \(number) attempts", true)
       }
       let failure = status.map { "HTTP \($0)" } ?? "failed: \(error.map { $0.localizedDescription } ?? "no response")"
       guard number < Self.attempts else {
-        return report("\(failure) after \(number) attempts")
+        return report("\(failure) after \(number) attempts", false)
       }
       let delay = Self.firstDelay * Double(1 << (number - 1))
       DispatchQueue.global().asyncAfter(deadline: .now() + delay) {

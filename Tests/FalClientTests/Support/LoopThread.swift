@@ -20,13 +20,14 @@ struct Outcome: Sendable {
 /// Performs one run call against the loopback server and turns the loop until it finishes.
 func performRun(
   port: Int, path: String = "me/app", options: RequestOptions = .init(), key: String? = "test-key",
-  policy: RetryPolicy = RetryPolicy(baseDelay: 0.001)
+  policy: RetryPolicy = RetryPolicy(baseDelay: 0.001), configure: @escaping @Sendable (inout FalConfig) -> Void = { _ in }
 ) async throws -> Outcome {
   try await onLoopThread {
     let loop = try EventLoop()
     var config = FalConfig(key: key)
     config.runURL = "http://127.0.0.1:\(port)"
     config.queueURL = "http://127.0.0.1:\(port)"
+    configure(&config)
     let client = FalClient(config: config, loop: loop)
     client.retryPolicy = policy
     client.random = { 0.5 }
