@@ -871,7 +871,8 @@ function Realtime:send(message) end
 function Realtime:recv(timeout) end
 
 ---Returns an iterator over the messages until the connection closes, for
----`for message in conn:messages() do`; leaving the loop early closes the connection.
+---`for message in conn:messages() do`. The loop does not own the connection: after a `break` it
+---stays open for whoever opened it (usually a `<close>` variable).
 ---
 ---* Yields: each step waits for a message.
 ---* Raises `timeout`: as `conn:recv`
@@ -883,11 +884,12 @@ function Realtime:recv(timeout) end
 ---conn:send({ prompt = "three parts", replies = 3 })
 ---for message in conn:messages(10) do
 ---  print(message.part)
----  if message.part == 3 then break end  -- closes the connection
+---  if message.part == 3 then break end  -- the connection stays open
 ---end
+---conn:close()
 ---```
 ---@param timeout? number the longest wait for each message, as `conn:recv` (seconds)
----@return fun(): any # next the iterator (with `nil, nil, conn` after it for the generic `for`)
+---@return fun(): any # next the iterator
 function Realtime:messages(timeout) end
 
 ---Closes the connection (a normal close, code 1000); a no-op when it is already closed.
