@@ -41,7 +41,7 @@ import Transport
       return
     }
     #expect(error.kind == .network)
-    #expect(error.message.contains("port \(first)"), "\(error.message)")
+    #expect(error.message?.contains("port \(first)") == true, "\(error.message ?? "")")
   }
 
   @Test func defaultsCoverFalsHostsOnly() {
