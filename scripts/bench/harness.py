@@ -33,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # timeout: seconds one driver may take; a contender that exceeds it is stopped, recorded as
 # timed out, and not run again.
 QUICK = dict(timeout=60, rounds=2, startup_spawns=5, sequential=50, concurrent=[100, 200],
-             python_concurrent_max=200, json_iterations=3, realtime=200, latency=3, ceiling=500,
+             python_concurrent_max=100, json_iterations=3, realtime=200, latency=3, ceiling=200,
              ceiling_concurrency=[1, 16, 64])
 FULL = dict(timeout=180, rounds=5, startup_spawns=20, sequential=500, concurrent=[100, 1000, 5000],
             python_concurrent_max=1000, json_iterations=20, realtime=2000, latency=10, ceiling=5000,
