@@ -19,7 +19,9 @@ mkdir -p "$out"
 
 c_flags=(-std=gnu23 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
   -fno-sanitize-recover=all -fsanitize-address-use-after-return=never -fuse-ld=lld -ISources/CFalua/include -ISources/CFalua -I/usr/include/lua5.4)
-swift_flags=(-parse-as-library -O -g -sanitize=fuzzer,address)
+swift_flags=(-parse-as-library -O -g -sanitize=fuzzer,address -use-ld=lld)
+# The Swift runtime's own crash handler would race libFuzzer's under ASan.
+export SWIFT_BACKTRACE=enable=no
 
 # Every codec source, whatever the codec files are called: the targets reach them through the
 # umbrella header CFalua.h.
