@@ -88,7 +88,8 @@ typedef struct falua_path_frame {
 /// UTF-8 bytes are escaped, so any key prints on one line.
 void falua_add_quoted(luaL_Buffer *b, const char *s, size_t n);
 
-/// Raises "<name><path>: <message>", the path through frames[1..depth] (`.key`, `["key"]`, `[i]`).
+/// Raises "<name><path>: <message>", the path through frames[1..depth] (`.key`, `["key"]`, `[i]`);
+/// a path deeper than 15 steps shows its first and last 5, e.g. `value[1][1][1][1][1][...990 more...][1][1][1][1][1]`.
 __attribute__((noreturn)) void falua_raise_at_path(lua_State *L, const char *name,
                                                    const falua_path_frame *frames, int depth,
                                                    const char *fmt, va_list args);
