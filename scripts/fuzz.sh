@@ -11,14 +11,22 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(json msgpack websocket sse response_head)
 
-toolchain=${FUZZ_TOOLCHAIN:-$(dirname "$(command -v swiftc)")}
+# The Swift toolchain's clang ships libFuzzer and the sanitizer runtimes; Debian's may not.
+toolchain=${FUZZ_TOOLCHAIN:-$(dirname "$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)")}
 clang="$toolchain/clang"
 swiftc="$toolchain/swiftc"
+if [ ! -x "$clang" ] || [ ! -x "$swiftc" ]; then
+  echo "fuzz.sh: no clang and swiftc in $toolchain (set FUZZ_TOOLCHAIN to the toolchain's bin)" >&2
+  exit 2
+fi
 out=.build/fuzz
 mkdir -p "$out"
 
+# gnu23 for #embed. Any UB report aborts. Stack use-after-return checks cost a tenth of the time
+# and the codecs return no stack addresses.
 c_flags=(-std=gnu23 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
-  -fno-sanitize-recover=all -fsanitize-address-use-after-return=never -fuse-ld=lld -ISources/CFalua/include -ISources/CFalua -I/usr/include/lua5.4)
+  -fno-sanitize-recover=all -fsanitize-address-use-after-return=never -fuse-ld=lld
+  -ISources/CFalua/include -ISources/CFalua -I/usr/include/lua5.4)
 swift_flags=(-parse-as-library -O -g -sanitize=fuzzer,address -use-ld=lld)
 # The Swift runtime's own crash handler would race libFuzzer's under ASan.
 export SWIFT_BACKTRACE=enable=no
