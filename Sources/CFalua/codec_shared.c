@@ -188,12 +188,22 @@ static int is_identifier(const char *s, size_t n) {
   return 1;
 }
 
+// A deep path shows this many steps at each end and says how many it left out between them, so
+// that the message stays short (a 1000-deep value would otherwise print 1000 steps).
+#define PATH_EDGE 5
+
 void falua_encode_error(falua_encoder *e, int depth, const char *fmt, ...) {
   lua_State *L = e->L;
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   luaL_addstring(&b, e->name);
   for (int i = 1; i <= depth; i++) {
+    if (i == PATH_EDGE + 1 && depth > 3 * PATH_EDGE) {
+      lua_pushfstring(L, "[...%d more...]", depth - 2 * PATH_EDGE);
+      luaL_addvalue(&b);
+      i = depth - PATH_EDGE;
+      continue;
+    }
     const falua_path_frame *f = falua_frame_at(e, i);
     if (f->key == NULL) {
       lua_pushfstring(L, "[%I]", (LUAI_UACINT)f->index);

@@ -68,15 +68,30 @@ import Testing
       "in.x[1][1]: cycle detected")
   }
 
+  // A 2000-deep value used to give a path of 1000 steps; the path now shows both ends.
   @Test func nestingDeeperThan1000() throws {
     let code = """
       local root = {} local t = root
-      for i = 2, 1001 do t[1] = {} t = t[1] end
+      for i = 2, 2000 do t[1] = {} t = t[1] end
       local ok, err = pcall(json.encode, root)
       return err
       """
-    let path = "value" + String(repeating: "[1]", count: 1000)
-    #expect(try lua.eval(code) == path + ": nesting deeper than 1000")
+    #expect(try lua.eval(code) == "value[1][1][1][1][1][...990 more...][1][1][1][1][1]: nesting deeper than 1000")
+  }
+
+  @Test func deepPathsShowTheirFirstAndLastFiveSteps() throws {
+    let code = """
+      local levels = ...
+      local root = {} local t = root
+      for i = 1, levels - 1 do t["k" .. i] = {} t = t["k" .. i] end
+      t["k" .. levels] = print
+      local ok, err = pcall(json.encode, root)
+      return err
+      """
+    #expect(try lua.eval(code, [Array("15".utf8)]) ==
+      "value.k1.k2.k3.k4.k5.k6.k7.k8.k9.k10.k11.k12.k13.k14.k15: cannot encode a function")
+    #expect(try lua.eval(code, [Array("16".utf8)]) ==
+      "value.k1.k2.k3.k4.k5[...6 more...].k12.k13.k14.k15.k16: cannot encode a function")
   }
 
   @Test func mixedSparseAndOddKeys() throws {

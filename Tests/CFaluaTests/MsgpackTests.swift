@@ -117,4 +117,13 @@ import Testing
     let deep = String(repeating: "\u{91}", count: 1100) + "\u{01}"
     #expect(try lua.failure("msgpack.unpack(...)", [Array(deep.unicodeScalars.map { UInt8($0.value) })]).contains("nesting deeper than 1000"))
   }
+
+  // 2000 levels either way give a short message: the path shows its first and last five steps.
+  @Test func twoThousandDeepGivesAShortError() throws {
+    let lua = Self.state()
+    #expect(try lua.failure("msgpack.unpack(...)", [[UInt8](repeating: 0x91, count: 2000) + [0x01]]) ==
+      "invalid msgpack at byte 1001: nesting deeper than 1000")
+    let pack = "(function() local root = {} local t = root for i = 2, 2000 do t.a = {} t = t.a end return msgpack.pack(root) end)()"
+    #expect(try lua.failure(pack) == "value.a.a.a.a.a[...990 more...].a.a.a.a.a: nesting deeper than 1000")
+  }
 }

@@ -29,4 +29,16 @@ import Testing
     #expect(parser.headers["empty"] == "")
     #expect(!parser.headers.contains(name: "x-trailer"))
   }
+
+  // Found by the response_head fuzz target: `Int` read "-5", "+200" and "006" as statuses.
+  @Test func aStatusIsThreeDigitsOrUnreadable() {
+    for (line, status) in [
+      ("HTTP/1.1 -5 Odd", 0), ("HTTP/1.1 +200 OK", 0), ("HTTP/1.1 2000 Big", 0), ("HTTP/1.1 006 Low", 0),
+      ("HTTP/1.1 abc", 0),
+      ("HTTP/1.1", 0), ("HTTP/1.1 404 Not Found", 404), ("HTTP/2 101", 101),
+    ] {
+      let (parser, _) = parse([line + "\r\n", "\r\n"])
+      #expect(parser.status == status, "\(line)")
+    }
+  }
 }

@@ -151,7 +151,8 @@ static inline void falua_encoder_start(falua_encoder *e) {
   falua_frame_at(e, 0)->key = NULL;
 }
 
-/// Raises "<name><path>: <message>", the path leading to the value at `depth`.
+/// Raises "<name><path>: <message>", the path leading to the value at `depth`; a path deeper than
+/// 15 steps shows its first and last 5, e.g. `value[1][1][1][1][1][...990 more...][1][1][1][1][1]`.
 FALUA_NORETURN void falua_encode_error(falua_encoder *e, int depth, const char *fmt, ...);
 
 /// How a table is written: an array of `count` elements (its keys are exactly 1..count), or an

@@ -11,7 +11,7 @@ struct ResponseHeadParser {
     var line = Substring(line)
     while let last = line.last, last.isNewline { line.removeLast() }  // "\r\n" is one Character
     if line.hasPrefix("HTTP/") {
-      status = line.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
+      status = line.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap(Self.statusCode) ?? 0
       headers = HTTPHeaders()
       isBlockComplete = false
       return false
@@ -30,6 +30,14 @@ struct ResponseHeadParser {
     guard let colon = line.firstIndex(of: ":") else { return false }
     headers.add(name: Self.trimmed(line[..<colon]), value: Self.trimmed(line[line.index(after: colon)...]))
     return false
+  }
+
+  /// A status code is three digits from 100 up; anything else ("-5", "+200", "006", "2000") is unreadable.
+  private static func statusCode(_ text: Substring) -> Int? {
+    guard text.utf8.count == 3, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+      let code = Int(text), code >= 100
+    else { return nil }
+    return code
   }
 
   private static func trimmed(_ text: Substring) -> String {
