@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages falua builds against. Idempotent; runs as root or through sudo.
 set -euo pipefail
-# lua5.4 and lua-cjson: the benchmark's start-up and JSON references (scripts/bench).
+# tmux: the REPL tests drive a real terminal. lua5.4 and lua-cjson: the benchmark's start-up and JSON references (scripts/bench).
 packages=(liblua5.4-dev libcurl4-openssl-dev libedit-dev libssl-dev zlib1g-dev libwslay-dev libmsgpuck-dev pkg-config
-  lua5.4 lua-cjson)
+  lua5.4 lua-cjson tmux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,6 +14,7 @@ final class DownloadSink {
   private var memory: [UInt8] = []
   private var expected: Int?
   private var lastProgress = 0.0
+  private let started = EventLoop.now()
   /// Body bytes received so far.
   private(set) var received = 0
   /// The reply's Content-Type.
@@ -79,15 +80,22 @@ final class DownloadSink {
     if let path { try? FileManager.default.removeItem(atPath: path) }
   }
 
-  /// A progress line on stderr (a terminal only), at most ten times a second.
+  /// A progress line on stderr (a terminal only) once the download takes longer than half a second,
+  /// at most ten times a second; erased when done.
   private func report(done: Bool) {
     guard showsProgress else { return }
     let now = EventLoop.now()
-    guard done || now - lastProgress >= 0.1 else { return }
+    guard now - started >= 0.5 else { return }
+    if done {
+      if lastProgress > 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+      return
+    }
+    guard now - lastProgress >= 0.1 else { return }
     lastProgress = now
-    let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
-    var line = "\r\(path.map { ($0 as NSString).lastPathComponent } ?? "download"): \(mib(received))"
-    if let expected { line += " / \(mib(expected))" }
-    FileHandle.standardError.write(Data((line + (done ? "\n" : "")).utf8))
+    let mib = { (bytes: Double) in String(format: "%.1f MiB", bytes / 1_048_576) }
+    var line = "\r\u{1B}[K\(path.map { ($0 as NSString).lastPathComponent } ?? "download"): \(mib(Double(received)))"
+    if let expected { line += " / \(mib(Double(expected)))" }
+    line += ", \(mib(Double(received) / (now - started)))/s\r"
+    FileHandle.standardError.write(Data(line.utf8))
   }
 }

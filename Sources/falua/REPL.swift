@@ -2,33 +2,62 @@ import CEditLine
 import FalRuntime
 import Foundation
 
-/// The interactive loop: libedit line editing and history (~/.falua_history), lua.c's
-/// continuation rules through `FalRuntime.evaluate`.
+/// The interactive loop: libedit line editing, history (~/.falua_history) and completion; lua.c's
+/// continuation rules through `FalRuntime.evaluate`. Each entry runs as a task; tasks it spawns run
+/// on while the user types. Ctrl-C clears the line (or the pending chunk), Ctrl-D exits.
 struct REPL {
-  let runtime: FalRuntime
+  let session: Session
   private let historyFile = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.falua_history"
 
+  /// The banner: version, where requests go (never the key) and one hint.
+  func banner() -> String {
+    let calls = LuaCalls(session.runtime)
+    let example = session.isLocal
+      ? #"fal.run("fal-ai/echo", {x = 1})"# : #"fal.subscribe("fal-ai/flux/schnell", {prompt = "a red fox"})"#
+    return """
+      \(Version.text)
+      \(calls.hosts(emulator: session.isLocal))
+      Try \(example). Tab completes, Ctrl-C clears the line, Ctrl-D exits.
+      """
+  }
+
   func loop() {
+    let calls = LuaCalls(session.runtime)
+    calls.setColour(Terminal.isTerminal(STDOUT_FILENO) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+    LineEditor.install(calls)
     _ = read_history(historyFile)
     defer { _ = write_history(historyFile) }
     var pending = ""
+    var lastEntry = ""
     while true {
-      guard let raw = readline(pending.isEmpty ? "> " : ">> ") else {
+      let raw = LineEditor.read(pending: pending)
+      if LineEditor.takeInterrupt() {
+        // Ctrl-C at the prompt: drop the line and the pending chunk, keep the session.
+        print("^C")
+        pending = ""
+        continue
+      }
+      guard let line = raw else {
         print()
         return
       }
-      let line = String(cString: raw)
-      free(raw)
       pending = pending.isEmpty ? line : pending + "\n" + line
-      switch runtime.evaluate(pending) {
+      switch session.runtime.evaluate(pending) {
       case .incomplete:
         continue
       case .output(let text):
         if !text.isEmpty { print(text) }
       case .failure(let text):
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        fflush(stdout)
+        // After Ctrl-C the terminal has echoed "^C": the message goes on the next line.
+        Terminal.error((text.hasPrefix("interrupted") ? "\n" : "") + text + "\n")
       }
-      if !pending.trimmingCharacters(in: .whitespaces).isEmpty { add_history(pending) }
+      fflush(stdout)
+      // One history item per entry, however many lines; an entry repeated is kept once.
+      if !pending.trimmingCharacters(in: .whitespaces).isEmpty && pending != lastEntry {
+        add_history(pending)
+        lastEntry = pending
+      }
       pending = ""
     }
   }

@@ -1,13 +1,25 @@
 import ArgumentParser
-import FalEmulator
 import FalRuntime
 import Foundation
 
-/// `falua [options] [script [args...]]`, with lua.c's flags.
+/// `falua [options] [script [args...]]`, with lua.c's flags; the REPL when nothing else runs.
 struct RunScript: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Run a Lua script (`-` for standard input), -e code, or the REPL."
+    abstract: "Run a Lua script (`-` for standard input), -e code, or the REPL.",
+    discussion: """
+      Options go before the script name; what follows it is the script's (arg, ...).
+
+      Examples:
+        falua script.lua a b          arg[1] = "a", arg[2] = "b"
+        falua --local script.lua      against an in-process emulator
+        falua --local -e 'print(fal.run("fal-ai/echo", {x = 1}).x)'
+        falua -l fal.inspect -i       require a module, then the REPL
+        echo 'print(1)' | falua       a script on standard input
+        falua -v script.lua           log every request on stderr
+
+      FALUA_INIT runs first (Lua code, or `@file`), unless -E is given.
+      """
   )
 
   @Option(name: .customShort("e"), help: "Execute a string of Lua (repeatable).")
@@ -19,38 +31,50 @@ struct RunScript: ParsableCommand {
   @Flag(name: .customShort("i"), help: "Enter the REPL after running the script.")
   var interactive = false
 
-  @Flag(name: .customShort("v"), help: "Print version information.")
-  var showVersion = false
+  @Flag(name: .customShort("E"), help: "Ignore FALUA_INIT.")
+  var ignoreEnvironment = false
 
-  @Flag(name: .customLong("local"), help: "Start the fal emulator in-process and send every request to it.")
-  var local = false
+  @OptionGroup var shared: SessionOptions
 
   @Argument(parsing: .captureForPassthrough, help: "The script and its arguments (`arg`, `...`).")
   var script: [String] = []
 
-  func run() throws {
-    if showVersion { print(Version.text) }
-    var config = FalConfig.fromEnvironment()
-    var emulator: Emulator?
-    if local {
-      var options = EmulatorOptions()
-      options.runners = 8  // the platform scales out: let parallel examples run in parallel
-      let started = try Emulator(options: options)
-      try started.start()
-      config = config.pointing(at: started)
-      emulator = started
-    }
-    defer { emulator?.stop() }
+  static let flags = ["-e", "-l", "-i", "-E", "--local", "-q", "--quiet", "-v", "--verbose", "--version", "-h", "--help"]
 
-    let runtime = try FalRuntime(config: config)
-    runtime.installInterruptHandler()
+  // Everything from the first unknown word on is captured for the script, so a flag falua does not
+  // know lands here: help and version are answered, other flags named with a suggestion.
+  func validate() throws {
+    guard let first = script.first, first.hasPrefix("-"), first != "-", first != "--" else { return }
+    if first == "-h" || first == "--help" { throw CleanExit.helpRequest(self) }
+    if first == "--version" { throw CleanExit.message(Version.text) }
+    throw ValidationError(Suggestion.unknown("option", first, in: Self.flags))
+  }
+
+  func run() throws {
     let scriptArguments = script.first == "--" ? Array(script.dropFirst()) : script
+    if let name = scriptArguments.first, name != "-", !FileManager.default.fileExists(atPath: name),
+      let command = Suggestion.closest(to: name, in: ["call", "serve", "completions", "help"])
+    {
+      throw ValidationError(command == name
+        ? "'\(name)' is a command: put it first (falua \(name) ...), its options after it"
+        : "cannot open \(name); did you mean the command 'falua \(command)'?")
+    }
+    let session = try Session(shared)
+    defer { session.close() }
+    let runtime = session.runtime
     do {
+      if !ignoreEnvironment, let initCode = ProcessInfo.processInfo.environment["FALUA_INIT"], !initCode.isEmpty {
+        if initCode.hasPrefix("@") {
+          try runtime.run(file: String(initCode.dropFirst()))
+        } else {
+          try runtime.run(code: initCode, name: "=FALUA_INIT")
+        }
+      }
       for module in library { try runtime.require(module) }
       for code in execute { try runtime.run(code: code) }
       if let path = scriptArguments.first {
         try runtime.run(file: path, arguments: Array(scriptArguments.dropFirst()))
-      } else if execute.isEmpty && !showVersion && isatty(STDIN_FILENO) == 0 {
+      } else if execute.isEmpty && !Terminal.isTerminal(STDIN_FILENO) {
         try runtime.run(file: "-")
       }
     } catch let error as FalRuntimeError {
@@ -58,27 +82,16 @@ struct RunScript: ParsableCommand {
       throw ExitCode(error.kind == "interrupted" ? 130 : 1)
     }
     let nothingRan = scriptArguments.isEmpty && execute.isEmpty
-    if interactive || (nothingRan && isatty(STDIN_FILENO) != 0) {
-      if !showVersion { print(Version.text) }
-      REPL(runtime: runtime).loop()
+    if interactive || (nothingRan && Terminal.isTerminal(STDIN_FILENO)) {
+      let repl = REPL(session: session)
+      print(repl.banner())
+      repl.loop()
     }
   }
 
   private func report(_ error: FalRuntimeError) {
     var text = "falua: \(error.message)\n"
     if let traceback = error.traceback, error.kind != "interrupted" { text += traceback + "\n" }
-    FileHandle.standardError.write(Data(text.utf8))
-  }
-}
-
-extension FalConfig {
-  /// This configuration with every URL pointing at an emulator.
-  func pointing(at emulator: Emulator) -> FalConfig {
-    var config = self
-    config.runURL = emulator.runURL
-    config.queueURL = emulator.queueURL
-    config.restURL = emulator.restURL
-    config.cdnURL = emulator.cdnURL
-    return config
+    Terminal.error(text)
   }
 }

@@ -49,7 +49,7 @@ import Testing
   }
 
   @Test func printsTheVersion() throws {
-    let result = try Falua.run(["-v"])
+    let result = try Falua.run(["--version"])
     #expect(result.status == 0)
     #expect(result.stdout.hasPrefix("falua 0.1.0 (Lua 5.4"), "\(result.stdout)")
   }

@@ -47,6 +47,18 @@ struct Falua {
     return (process, out, err)
   }
 
+  /// `run` on a thread of its own: a test that waits seconds for a child must not hold one of the
+  /// few threads of Swift's cooperative pool, which the async tests (the emulator's) need.
+  static func running(_ arguments: [String], environment: [String: String] = [:], input: String? = nil)
+    async throws -> Result
+  {
+    try await withCheckedThrowingContinuation { continuation in
+      DispatchQueue.global().async {
+        continuation.resume(with: Swift.Result { try run(arguments, environment: environment, input: input) })
+      }
+    }
+  }
+
   /// Runs `falua arguments` to the end.
   static func run(
     _ arguments: [String], environment: [String: String] = [:], input: String? = nil, directory: URL = root

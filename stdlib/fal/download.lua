@@ -9,7 +9,7 @@ local operations = require("fal.operation")
 local M = {}
 
 local function download_to(operation, url, path)
-  return operations.perform(operation, core.download, url, path, true)
+  return operations.perform(operation, core.download, url, path, require("fal.progress").enabled)
 end
 
 --- Fetches a URL (a result's file): streamed to `path` when given (and the path returned), else

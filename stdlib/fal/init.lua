@@ -57,6 +57,9 @@ fal.array = json.array
 ---@example
 --- print(fal.json.encode({ options = fal.object({}), list = {} }))
 fal.object = json.object
+-- Decoded JSON prints readably with print and tostring, not as `fal.object: 0x...`.
+getmetatable(json.array({})).__tostring = require("fal.inspect")
+getmetatable(json.object({})).__tostring = require("fal.inspect")
 
 fal.run = queue.run
 fal.submit = queue.submit

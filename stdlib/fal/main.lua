@@ -6,6 +6,7 @@ local uncaught = require("fal.uncaught")
 --- Returns `true` or `false, message, traceback, kind`.
 return function(chunk, ...)
   local r = table.pack(scheduler.run(chunk, ...))
+  require("fal.progress").clear()  -- the error or the shell prompt starts on a clean line
   if r[1] then return true end
   return false, uncaught.message(r[2]), r[3], uncaught.kind(r[2])
 end

@@ -1,11 +1,16 @@
 -- One `core` operation seen from a task: start it in Swift (which may refuse before any I/O), wait
 -- for its completion, and turn a failure into an error object naming the Lua operation. Every
 -- module that does I/O goes through here.
+local core = require("fal.core")
 local json = require("fal.json")
 local errors = require("fal.errors")
 local scheduler = require("fal.scheduler")
 
 local M = {}
+
+-- Set by `falua -v` (fal.verbose): called after each performed operation with its start function,
+-- the seconds it took, its completion and its start arguments.
+M.log = nil
 
 --- The error object for the error fields Swift reported to `operation`.
 function M.failure(operation, fields)
@@ -36,7 +41,12 @@ end
 --- Starts `start(...)` and waits for it: the completion, or the error object raised.
 function M.perform(operation, start, ...)
   local op = M.start(operation, start, ...)
-  return M.await(operation, op)
+  if not M.log then return M.await(operation, op) end
+  local started = core.now()
+  local c = scheduler.await(op)
+  M.log(start, core.now() - started, c, ...)
+  if c.ok then return c end
+  error(M.failure(operation, c.error), 0)
 end
 
 return M

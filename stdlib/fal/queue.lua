@@ -5,6 +5,8 @@ local options = require("fal.options")
 local scheduler = require("fal.scheduler")
 local http = require("fal.http")
 local stream = require("fal.stream")
+local progress = require("fal.progress")
+local json = require("fal.json")
 
 local M = {}
 
@@ -71,6 +73,9 @@ local function check_endpoint(operation, endpoint)
   options.arg(operation, 1, "endpoint", endpoint, "string")
 end
 
+-- The second result of run and subscribe; prints readably like decoded JSON.
+local function request_info(request_id) return json.object({ request_id = request_id }) end
+
 ---@class fal.RequestInfo Facts about the request a call made.
 ---@field request_id string? the request id (from the `X-Fal-Request-Id` header for `fal.run`)
 
@@ -96,7 +101,7 @@ function M.run(endpoint, input, opts)
   opts = options.check("fal.run", opts, run_options)
   local body = http.encode_input("fal.run", input or {})
   local c = http.call("fal.run", "run", endpoint, nil, body, request_options("fal.run", opts))
-  return http.decode("fal.run", endpoint, c), { request_id = c.headers["x-fal-request-id"] }
+  return http.decode("fal.run", endpoint, c), request_info(c.headers["x-fal-request-id"])
 end
 
 ---@class fal.Handle A request in the queue, from `fal.submit` or `fal.get_handle`.
@@ -383,9 +388,18 @@ local function callback(operation, name, fn, ...)
   end
 end
 
+-- What makes a status new for on_queue_update: its state, queue position and logs.
+local function status_key(status)
+  local logs = type(status.logs) == "table" and status.logs or {}
+  local last = logs[#logs]
+  return table.concat({ tostring(status.status), tostring(status.queue_position), #logs,
+    type(last) == "table" and tostring(last.timestamp) .. tostring(last.message) or "" }, "\0")
+end
+
 --- Submits to the queue, waits for completion (polling, or reading the status stream) and returns
 --- the result: `fal.run`'s simplicity with the queue's retries and durability. The callbacks report
---- progress; a callback's error fails the call. With `client_timeout`, the request is cancelled on
+--- progress (`on_queue_update` only when the status changes: state, queue position or logs; without
+--- it, a terminal shows a progress line); a callback's error fails the call. With `client_timeout`, the request is cancelled on
 --- the server when the wait is over.
 ---@param endpoint string the endpoint id, e.g. "fal-ai/flux/schnell"
 ---@param input? table the input, sent as JSON (nil sends `{}`)
@@ -418,12 +432,24 @@ function M.subscribe(endpoint, input, opts)
   local function flow()
     handle = submit_as("fal.subscribe", endpoint, input, ropts)
     if opts.on_enqueue then callback("fal.subscribe", "on_enqueue", opts.on_enqueue, handle.request_id) end
-    if opts.on_queue_update then
+    -- Without on_queue_update, a terminal shows a progress line (with the latest log line).
+    local shown <close> = not opts.on_queue_update and progress.start("request", endpoint)
+    if opts.on_queue_update or shown then
       local next_status = events("fal.subscribe", handle,
-        { with_logs = opts.with_logs, interval = interval, mode = opts.mode })
+        { with_logs = opts.with_logs or shown and true, interval = interval, mode = opts.mode })
+      local last
       while true do
         local status, pause = next_status()
-        callback("fal.subscribe", "on_queue_update", opts.on_queue_update, status)
+        -- Called on change only: a new state, queue position or log, not every identical poll.
+        local key = status_key(status)
+        if key ~= last then
+          last = key
+          if shown then
+            shown:update(status)
+          else
+            callback("fal.subscribe", "on_queue_update", opts.on_queue_update, status)
+          end
+        end
         if status.status == "COMPLETED" then break end
         if pause then pause() end
       end
@@ -433,7 +459,7 @@ function M.subscribe(endpoint, input, opts)
     else
       wait_completed("fal.subscribe", handle, interval)
     end
-    return fetch_result("fal.subscribe", handle), { request_id = handle.request_id }
+    return fetch_result("fal.subscribe", handle), request_info(handle.request_id)
   end
   if not opts.client_timeout then return flow() end
 

@@ -398,6 +398,47 @@ function M.run(fn, ...)
   return false, main.values[1], main.traceback
 end
 
+-- A host that keeps the loop between its own calls (the REPL: one task per entry, spawned tasks
+-- running on across entries and while the user types).
+--- Runs `fn(...)` as a task and drives the loop until that task ends; other tasks go on. Returns
+--- like `M.run`. Ctrl-C cancels every task.
+function M.run_task(fn, ...)
+  local task = M.spawn(fn, ...)
+  local ok, err = pcall(function()
+    while task.state ~= "done" do
+      run_ready()
+      if core.interrupted() then interrupt() end
+      if task.state ~= "done" and #ready == 0 then
+        if core.pending() == 0 then
+          error(errors.new({ kind = "usage", operation = "fal", message = "deadlock: every task is waiting for another task" }), 0)
+        end
+        dispatch(core.poll(nil))
+      end
+    end
+  end)
+  if not ok then
+    for _, t in ipairs(M.tasks()) do t:cancel() end
+    return false, err, debug.traceback()
+  end
+  unobserved[task] = nil
+  if task.ok then return true, unpack(task.values, 1, task.values.n) end
+  return false, task.values[1], task.traceback
+end
+
+--- One turn of the loop between entries: runs ready tasks and waits at most `timeout` seconds for
+--- I/O. Returns the number of live tasks and the errors of failed tasks nobody waited for.
+function M.turn(timeout)
+  run_ready()
+  if #ready == 0 and core.pending() > 0 then dispatch(core.poll(timeout)) end
+  run_ready()
+  local failed = {}
+  for task in pairs(unobserved) do
+    unobserved[task] = nil
+    failed[#failed + 1] = task.values[1]
+  end
+  return live, failed
+end
+
 -- Yields of the scheduler pass through user coroutines: a user `coroutine.resume` that sees AWAIT
 -- re-yields it to the enclosing task and hands the completion back down.
 local function pass_through(co, r)

@@ -8,6 +8,7 @@ local scheduler = require("fal.scheduler")
 local operations = require("fal.operation")
 local lifecycles = require("fal.lifecycle")
 local media_types = require("fal.media_types")
+local progress = require("fal.progress")
 
 local M = {}
 
@@ -63,7 +64,7 @@ local function multipart(operation, source, cdn, lifecycle)
     error(errors.new({ kind = "http", operation = operation, message = "malformed storage reply: no uploadId" }), 0)
   end
   local count = (source.size + M.PART_SIZE - 1) // M.PART_SIZE
-  local etags, next_part = {}, 1
+  local etags, next_part, sent = {}, 1, 0
   local function worker()
     while next_part <= count do
       local n = next_part
@@ -79,6 +80,8 @@ local function multipart(operation, source, cdn, lifecycle)
         error(errors.new({ kind = "http", operation = operation, message = ("part %d: no ETag in the reply"):format(n) }), 0)
       end
       etags[n] = etag
+      sent = sent + (body and #body or body_file.length or 0)
+      if source.progress then source.progress:update(nil, sent) end
     end
   end
   local workers = {}
@@ -120,6 +123,8 @@ end
 --- `lifecycle`; returns the URL. A failed CDN upload falls back to the legacy path (not after a
 --- multipart upload, as the Python client).
 function M.send(operation, source, lifecycle)
+  local shown <close> = progress.start("upload", source.file_name, source.size)
+  source.progress = shown
   local ok, url = pcall(upload_v3, operation, source, lifecycle)
   if ok then return url end
   if source.size > M.MULTIPART_THRESHOLD or (errors.is(url) and url.kind == "usage") then

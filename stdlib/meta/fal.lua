@@ -181,7 +181,8 @@ function fal.run(endpoint, input, opts) end
 
 ---Submits to the queue, waits for completion (polling, or reading the status stream) and returns
 ---the result: `fal.run`'s simplicity with the queue's retries and durability. The callbacks report
----progress; a callback's error fails the call. With `client_timeout`, the request is cancelled on
+---progress (`on_queue_update` only when the status changes: state, queue position or logs; without
+---it, a terminal shows a progress line); a callback's error fails the call. With `client_timeout`, the request is cancelled on
 ---the server when the wait is over.
 ---
 ---* Yields: waits for completion.
