@@ -35,7 +35,7 @@ let package = Package(
     .target(name: "FalClient", dependencies: ["Transport"]),
     .target(
       name: "FalRuntime",
-      dependencies: ["FalClient", "LuaKit", "CFalua", "CCrypto"],
+      dependencies: ["FalClient", "LuaKit", "CFalua", "CCrypto", "FalJournal"],
       plugins: ["EmbedStdlib"]
     ),
     .target(
@@ -55,6 +55,9 @@ let package = Package(
     ),
     .executableTarget(name: "EmbedTool"),
     .plugin(name: "EmbedStdlib", capability: .buildTool(), dependencies: ["EmbedTool"]),
+    // The request journal (issue 12): SQLite (libsqlite3-dev) in WAL mode.
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3"),
+    .target(name: "FalJournal", dependencies: ["CSQLite"]),
     .testTarget(
       name: "CFaluaTests", dependencies: ["CFalua"], exclude: ["json_differential.py", "msgpack_differential.py"]
     ),

@@ -2,7 +2,7 @@
 # Installs the Debian packages falua builds against. Idempotent; runs as root or through sudo.
 set -euo pipefail
 # tmux: the REPL tests drive a real terminal. lua5.4 and lua-cjson: the benchmark's start-up and JSON references (scripts/bench).
-packages=(liblua5.4-dev libcurl4-openssl-dev libedit-dev libssl-dev zlib1g-dev libwslay-dev libmsgpuck-dev pkg-config
+packages=(liblua5.4-dev libcurl4-openssl-dev libedit-dev libssl-dev zlib1g-dev libwslay-dev libmsgpuck-dev libsqlite3-dev pkg-config
   lua5.4 lua-cjson tmux)
 missing=()
 for p in "${packages[@]}"; do

@@ -15,5 +15,6 @@ enum CoreBindings {
     registerRealtime(core, lua)
     registerStorage(core, lua)
     registerCrypto(lua)
+    registerJournal(lua)
   }
 }

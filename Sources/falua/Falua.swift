@@ -21,7 +21,7 @@ struct Falua: ParsableCommand {
       Environment: FAL_KEY (or FAL_KEY_ID and FAL_KEY_SECRET); FALUA_RUN_URL and FALUA_QUEUE_URL (another host, such as `falua serve`); FALUA_INIT (Lua run first, `@file` for a file).
       """,
     version: Version.text,
-    subcommands: [RunScript.self, Call.self, Serve.self, Completions.self],
+    subcommands: [RunScript.self, Call.self, Serve.self, Completions.self, JournalCommand.self, BatchCommand.self],
     defaultSubcommand: RunScript.self
   )
 }

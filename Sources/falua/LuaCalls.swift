@@ -82,6 +82,17 @@ struct LuaCalls {
     } ?? ([], false)
   }
 
+  /// Opens the request journal at `path` (nil: only sets `retryFailed`); nil, or why it failed.
+  @discardableResult
+  func openJournal(_ path: String?, retryFailed: Bool) -> String? {
+    call("fal.journal", "cli_open", [path, retryFailed], results: 1) { $0.string(at: -1) } ?? nil
+  }
+
+  /// The journal's end-of-run line (nil without a journal).
+  func journalSummary() -> String? {
+    call("fal.journal", "summary", results: 1) { $0.string(at: -1) } ?? nil
+  }
+
   /// Clears the progress line (before an error is printed).
   func clearProgress() { call("fal.progress", "clear") }
 }

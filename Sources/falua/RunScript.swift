@@ -34,12 +34,21 @@ struct RunScript: ParsableCommand {
   @Flag(name: .customShort("E"), help: "Ignore FALUA_INIT.")
   var ignoreEnvironment = false
 
+  @Option(name: .customLong("journal"), help: ArgumentHelp(
+    "Record every request in this journal (SQLite) and resume from it on a rerun (also FALUA_JOURNAL).",
+    valueName: "file"))
+  var journal: String?
+
+  @Flag(name: .customLong("retry-failed"), help: "With a journal, send again the requests it recorded as failed.")
+  var retryFailed = false
+
   @OptionGroup var shared: SessionOptions
 
   @Argument(parsing: .captureForPassthrough, help: "The script and its arguments (`arg`, `...`).")
   var script: [String] = []
 
-  static let flags = ["-e", "-l", "-i", "-E", "--local", "-q", "--quiet", "-v", "--verbose", "--version", "-h", "--help"]
+  static let flags = ["-e", "-l", "-i", "-E", "--local", "-q", "--quiet", "-v", "--verbose", "--version", "-h", "--help",
+    "--journal", "--retry-failed"]
 
   // Everything from the first unknown word on is captured for the script, so a flag falua does not
   // know lands here: help and version are answered, other flags named with a suggestion.
@@ -53,7 +62,7 @@ struct RunScript: ParsableCommand {
   func run() throws {
     let scriptArguments = script.first == "--" ? Array(script.dropFirst()) : script
     if let name = scriptArguments.first, name != "-", !FileManager.default.fileExists(atPath: name),
-      let command = Suggestion.closest(to: name, in: ["call", "serve", "completions", "help"])
+      let command = Suggestion.closest(to: name, in: ["call", "serve", "completions", "journal", "batch", "help"])
     {
       throw ValidationError(command == name
         ? "'\(name)' is a command: put it first (falua \(name) ...), its options after it"
@@ -62,6 +71,18 @@ struct RunScript: ParsableCommand {
     let session = try Session(shared)
     defer { session.close() }
     let runtime = session.runtime
+    let calls = LuaCalls(runtime)
+    let environment = ProcessInfo.processInfo.environment
+    if let path = journal ?? environment["FALUA_JOURNAL"].flatMap({ $0.isEmpty ? nil : $0 }) {
+      if let message = calls.openJournal(path, retryFailed: retryFailed) {
+        Terminal.error("falua: \(message)\n")
+        throw ExitCode(1)
+      }
+    } else if retryFailed {
+      calls.openJournal(nil, retryFailed: true)
+    }
+    // One line at the end: what the journal saved (also when the script failed).
+    defer { if let line = calls.journalSummary() { Terminal.error("falua: \(line)\n") } }
     do {
       if !ignoreEnvironment, let initCode = ProcessInfo.processInfo.environment["FALUA_INIT"], !initCode.isEmpty {
         if initCode.hasPrefix("@") {

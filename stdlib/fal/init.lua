@@ -76,6 +76,12 @@ fal.sleep = scheduler.sleep
 
 fal.is_error = errors.is
 
+-- Long-running workflows (issue 12): bounded concurrency, retries and deadlines of whole steps.
+fal.map = require("fal.map").map
+fal.semaphore = require("fal.semaphore").semaphore
+fal.retry = require("fal.retry").retry
+fal.timeout = require("fal.timeout").timeout
+
 local realtime = require("fal.realtime")
 fal.realtime = realtime.realtime
 fal.msgpack = realtime.msgpack
@@ -105,6 +111,8 @@ fal.webhook = { verify = require("fal.webhook").verify }
 ---@field cdn_url? string base URL of the CDN for uploads [default: https://v3.fal.media]
 ---@field user_agent? string the `User-Agent` header [default: falua/0.1]
 ---@field retry? fal.RetryPolicy how transient failures are retried
+---@field journal? string a request journal (SQLite file) to record requests in and resume them from, as `falua --journal FILE`; set it before the first request
+---@field max_in_flight? integer the most requests in flight at once across all tasks (runs, subscribes, submits); a 429 streak lowers it for a while [default: unlimited]
 
 ---@class fal.RetryPolicy Retries of transient failures (408, 409, 429, ingress 502/503/504, dropped connections): exponential backoff with jitter, as the Python client.
 ---@field max_attempts? integer attempts in all, the first included (1: no retries) [default: 10]
@@ -122,7 +130,7 @@ fal.webhook = { verify = require("fal.webhook").verify }
 ---@field retry fal.RetryPolicy the retry policy in force
 local config_keys = {
   key = "line", run_url = "string", queue_url = "string", rest_url = "string", cdn_url = "string",
-  user_agent = "line", retry = "table",
+  user_agent = "line", retry = "table", journal = "string", max_in_flight = "positive",
 }
 
 local retry_keys = { max_attempts = "positive", base_delay = "number", max_delay = "number" }
@@ -158,6 +166,11 @@ function fal.config(settings)
   if settings ~= nil then
     options.check("fal.config", settings, config_keys)
     if settings.retry then check_retry(settings.retry) end
+    if settings.max_in_flight and math.type(settings.max_in_flight) ~= "integer" then
+      error(errors.usage("fal.config", "max_in_flight must be an integer >= 1"), 2)
+    end
+    if settings.journal then require("fal.journal").open(settings.journal) end
+    if settings.max_in_flight then require("fal.limit").set(settings.max_in_flight) end
     core.configure(settings)
   end
   return core.config()

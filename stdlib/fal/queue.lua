@@ -7,6 +7,8 @@ local http = require("fal.http")
 local stream = require("fal.stream")
 local progress = require("fal.progress")
 local json = require("fal.json")
+local journal = require("fal.journal")
+local limit = require("fal.limit")
 
 local M = {}
 
@@ -18,6 +20,8 @@ local in_flight = {}
 local function forget(request_id) in_flight[request_id] = nil end
 
 scheduler.on_interrupt[#scheduler.on_interrupt + 1] = function()
+  -- With a journal, the requests run on: the rerun collects their results instead of paying again.
+  if journal.path() then in_flight = {} return end
   for request_id, endpoint in pairs(in_flight) do
     pcall(http.call, "falua", "cancel", endpoint, request_id, nil, { timeout = 5 })
     in_flight[request_id] = nil
@@ -99,9 +103,16 @@ local function request_info(request_id) return json.object({ request_id = reques
 function M.run(endpoint, input, opts)
   check_endpoint("fal.run", endpoint)
   opts = options.check("fal.run", opts, run_options)
+  local entry = journal.claim("run", endpoint, opts.path, input, opts.headers)
+  local stored = journal.stored(entry, "fal.run")
+  if stored then return stored.result, request_info(stored.request_id) end
+  local slot <close> = limit.slot()
   local body = http.encode_input("fal.run", input or {})
-  local c = http.call("fal.run", "run", endpoint, nil, body, request_options("fal.run", opts))
-  return http.decode("fal.run", endpoint, c), request_info(c.headers["x-fal-request-id"])
+  journal.intent(entry)
+  local c = journal.guard(entry, false, http.call, "fal.run", "run", endpoint, nil, body, request_options("fal.run", opts))
+  local result = http.decode("fal.run", endpoint, c)
+  journal.complete(entry, c.body, c.headers["x-fal-request-id"])
+  return result, request_info(c.headers["x-fal-request-id"])
 end
 
 ---@class fal.Handle A request in the queue, from `fal.submit` or `fal.get_handle`.
@@ -130,17 +141,41 @@ function M.get_handle(endpoint, request_id)
   return setmetatable({ endpoint = endpoint, request_id = request_id }, Handle)
 end
 
--- Submits `input` for `operation` with the request options `ropts`; returns the handle.
-local function submit_as(operation, endpoint, input, ropts)
+-- The journal entry of a handle (from a journaled submit), where its result is recorded.
+local journal_of = setmetatable({}, { __mode = "k" })
+
+-- Submits `input` for `operation` with the request options `ropts`; returns the handle. With a
+-- journal `entry`, the intent is recorded first and the request id as soon as the reply arrives.
+local function submit_as(operation, endpoint, input, ropts, entry)
   local body = http.encode_input(operation, input or {})
-  local c = http.call(operation, "submit", endpoint, nil, body, ropts)
+  journal.intent(entry)
+  local c = journal.guard(entry, false, http.call, operation, "submit", endpoint, nil, body, ropts)
   local reply = http.decode(operation, endpoint, c)
   if type(reply) ~= "table" or type(reply.request_id) ~= "string" then
     error(errors.new({ kind = "http", operation = operation, endpoint = endpoint, status = c.status,
       message = "malformed reply: the submit reply has no request_id" }), 2)
   end
+  journal.submitted(entry, reply.request_id)
   local h = M.get_handle(endpoint, reply.request_id)
+  journal_of[h] = entry
   in_flight[h.request_id] = endpoint
+  return h
+end
+
+-- With a journal: the handle of the request `entry` recorded as submitted, checked to be still
+-- known to the queue (one status call); nil when there is none or its result expired.
+local function resume(operation, endpoint, entry)
+  local request_id = journal.resumable(entry)
+  if not request_id then return nil end
+  local h = M.get_handle(endpoint, request_id)
+  local ok, err = pcall(http.call, operation, "status", endpoint, request_id, nil, {})
+  if not ok then
+    if errors.is(err) and err.status == 404 then journal.expired(entry) return nil end
+    error(err, 0)
+  end
+  entry.id = entry.found.id
+  journal_of[h] = entry
+  in_flight[request_id] = endpoint
   return h
 end
 
@@ -162,7 +197,16 @@ end
 function M.submit(endpoint, input, opts)
   check_endpoint("fal.submit", endpoint)
   opts = options.check("fal.submit", opts, submit_options)
-  return submit_as("fal.submit", endpoint, input, request_options("fal.submit", opts))
+  local entry = journal.claim("queue", endpoint, opts.path, input, opts.headers)
+  if entry and entry.found and entry.found.state == "completed" or entry and entry.found and entry.found.state == "failed" and not journal.retry_failed then
+    -- A finished request: its handle answers `get` from the journal.
+    local h = M.get_handle(endpoint, entry.found.request_id or "")
+    journal_of[h] = entry
+    return h
+  end
+  local slot <close> = limit.slot()
+  return resume("fal.submit", endpoint, entry)
+    or submit_as("fal.submit", endpoint, input, request_options("fal.submit", opts), entry)
 end
 
 
@@ -283,9 +327,12 @@ local function wait_completed(operation, h, interval)
 end
 
 local function fetch_result(operation, h)
-  local c = http.call(operation, "result", h.endpoint, h.request_id, nil, {})
+  local entry = journal_of[h]
+  local c = journal.guard(entry, true, http.call, operation, "result", h.endpoint, h.request_id, nil, {})
   forget(h.request_id)
-  return http.decode(operation, h.endpoint, c)
+  local result = http.decode(operation, h.endpoint, c)
+  journal.complete(entry, c.body)
+  return result
 end
 
 ---@class fal.GetOptions
@@ -303,6 +350,8 @@ end
 --- print(handle:get({ interval = 0.05 }).images[1].url)
 function Handle:get(opts)
   opts = options.check("handle:get", opts, { interval = "number" })
+  local stored = journal.stored(journal_of[self], "handle:get")
+  if stored then return stored.result end
   wait_completed("handle:get", self, interval_of("handle:get", opts))
   return fetch_result("handle:get", self)
 end
@@ -429,8 +478,12 @@ function M.subscribe(endpoint, input, opts)
     ropts.start_timeout = opts.client_timeout
   end
   local handle
+  local entry = journal.claim("queue", endpoint, opts.path, input, opts.headers)
   local function flow()
-    handle = submit_as("fal.subscribe", endpoint, input, ropts)
+    local stored = journal.stored(entry, "fal.subscribe")
+    if stored then return stored.result, request_info(stored.request_id) end
+    local slot <close> = limit.slot()
+    handle = resume("fal.subscribe", endpoint, entry) or submit_as("fal.subscribe", endpoint, input, ropts, entry)
     if opts.on_enqueue then callback("fal.subscribe", "on_enqueue", opts.on_enqueue, handle.request_id) end
     -- Without on_queue_update, a terminal shows a progress line (with the latest log line).
     local shown <close> = not opts.on_queue_update and progress.start("request", endpoint)

@@ -131,6 +131,24 @@ function M.await(op)
   return block(task, { function() abandon(op) end })
 end
 
+--- Parks the running task until the `wake` function given to `register(wake)` is called (by
+--- another task: a semaphore's release, say); returns what `wake` was called with. `register`
+--- returns an optional `cleanup(woken)` run if the task is cancelled meanwhile (`woken`: whether
+--- `wake` had already been called), so a handed-over resource is not lost.
+function M.suspend(register)
+  local task = current
+  if task == nil or not coroutine.isyieldable() then
+    error(errors.usage("fal", "can only wait from inside a task"), 2)
+  end
+  local woken = false
+  local cleanup = register(function(...)
+    if woken then return end
+    woken = true
+    if task.state == "blocked" then schedule(task, ...) end
+  end)
+  return block(task, cleanup and { function() cleanup(woken) end } or nil)
+end
+
 --- Starts `fn(...)` as a task and returns it at once; the task first runs when the caller next
 --- waits (any yielding call). Every `fal.*` call that waits blocks only its own task. The program
 --- ends when every task has ended; a failed task nobody waited for is reported on stderr.
