@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// The request journal (issue 12) end to end: falua processes killed with SIGKILL at random points
+/// and rerun against one `falua serve`, whose counters show what was paid for.
+@Suite struct JournalTests {
+  /// `falua serve` on free ports: the process and its run and queue URLs.
+  static func serve(_ extra: [String] = []) throws -> (Process, String, String) {
+    let (server, out, _) = try Falua.start(["serve", "--port", "0", "--queue-port", "0", "--runners", "8"] + extra)
+    let line = ServeAndInterruptTests.firstLine(of: out)
+    guard let match = line.firstMatch(of: #/run (http://127\.0\.0\.1:\d+) queue (http://127\.0\.0\.1:\d+)/#) else {
+      server.terminate()
+      throw CancellationError()
+    }
+    return (server, String(match.output.1), String(match.output.2))
+  }
+
+  static func stats(_ run: String) throws -> [String: Any] {
+    let (_, body) = try ServeAndInterruptTests.get(run + "/_emulator/stats")
+    return try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] ?? [:]
+  }
+
+  static func temporary(_ name: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("falua-\(name)-\(UUID().uuidString)").path
+  }
+
+  /// Starts `falua arguments`, reads its stdout until `lines` lines containing `marker` were
+  /// printed (0: not at all), then kills it with SIGKILL; returns how many it had printed.
+  static func kill(_ arguments: [String], environment: [String: String], after lines: Int, marker: String) throws
+    -> Int
+  {
+    let (process, out, err) = try Falua.start(arguments, environment: environment)
+    DispatchQueue.global().async { _ = err.fileHandleForReading.readDataToEndOfFile() }
+    var seen = 0
+    var pending = Data()
+    while seen < lines {
+      let chunk = out.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      pending.append(chunk)
+      while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+        if String(decoding: pending[..<newline], as: UTF8.self).contains(marker) { seen += 1 }
+        pending.removeSubrange(...newline)
+      }
+    }
+    Foundation.kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    return seen
+  }
+
+  /// The totals line of `falua journal FILE`.
+  static func totals(_ journal: String) throws -> String {
+    let listing = try Falua.run(["journal", journal])
+    return listing.stdout.split(separator: "\n").last.map(String.init) ?? ""
+  }
+
+  static func number(_ name: String, in text: String) -> Int {
+    guard let match = text.firstMatch(of: try! Regex("\(name) (\\d+)")) else { return -1 }
+    return Int(match.output[1].substring ?? "") ?? -1
+  }
+
+  @Test(.timeLimit(.minutes(5))) func killedWorkflowRerunsPayOnceForEveryInput() throws {
+    let (server, run, queue) = try Self.serve()
+    defer {
+      server.terminate()
+      server.waitUntilExit()
+    }
+    let journal = Self.temporary("journal") + ".db"
+    defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: journal + suffix) } }
+    let script = Falua.root.appendingPathComponent("Tests/FaluaTests/scripts/journal_workflow.lua").path
+    let environment = ["FALUA_RUN_URL": run, "FALUA_QUEUE_URL": queue, "FAL_KEY": "any", "FALUA_JOURNAL": journal]
+    let n = 200
+    // Kill points: at once (before any submit), then after a random number more results each time
+    // (requests are then queued, submitted, polled and completed across the 16 workers), and
+    // last after every result (the work is done, the process not yet ended).
+    var done = try Self.kill([script], environment: environment, after: 0, marker: "result ")
+    var kills = [done]
+    for _ in 0..<4 {
+      done = try Self.kill([script], environment: environment, after: min(n - 1, done + Int.random(in: 5...45)),
+        marker: "result ")
+      kills.append(done)
+    }
+    kills.append(try Self.kill([script], environment: environment, after: n, marker: "result "))
+    let beforeFinal = try Self.stats(run)
+
+    let final = try Falua.run([script], environment: environment)
+    #expect(final.status == 0, "\(final.stderr)")
+    #expect(final.stdout.contains("results \(n)"), "\(final.stdout)")
+    // The run killed after its last result had paid for everything: this one pays for nothing.
+    #expect(final.stderr.contains("from journal \(n), submitted 0, resubmitted 0"), "\(final.stderr)")
+
+    let stats = try Self.stats(run)
+    let submits = stats["submits"] as? Int ?? -1
+    let duplicates = stats["duplicate_submits"] as? Int ?? -1
+    let totals = try Self.totals(journal)
+    let reported = Self.number("possible duplicates", in: totals)
+    #expect(Self.number("completed", in: totals) == n, "\(totals)")
+    #expect(submits == n + duplicates, "every submit is an input's or a duplicate: \(stats)")
+    #expect(duplicates <= reported, "every duplicate submit was reported (\(duplicates) > \(reported)): \(totals)")
+    #expect(stats["submits"] as? Int == beforeFinal["submits"] as? Int, "the final run submitted nothing")
+    print("journal: killed after \(kills) results; \(submits) submits for \(n) inputs, \(duplicates) duplicates, "
+      + "\(reported) reported as possible")
+  }
+}
