@@ -339,6 +339,7 @@ local SECTIONS = {
   { "Streaming", { "fal.stream", "stream:" } },
   { "Realtime", { "fal.realtime", "conn:", "fal.bytes", "fal.msgpack." } },
   { "Tasks", { "fal.spawn", "fal.wait_all", "fal.wait_any", "fal.sleep", "task:" } },
+  { "Long-running workflows", { "fal.map", "fal.semaphore", "semaphore:", "fal.retry", "fal.timeout" } },
   { "Files", { "fal.upload", "fal.upload_file", "fal.file", "fal.file_bytes", "fal.encode", "fal.encode_file",
     "fal.download", "fal.download_all" } },
   { "Webhooks", { "fal.webhook." } },

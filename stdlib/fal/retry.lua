@@ -23,7 +23,7 @@ end
 ---@param fn function the step to run
 ---@param opts? fal.RetryOptions
 ---@return any ... what `fn` returned
----@raise any the last attempt's error
+---@raise string the last attempt's error, as raised (any kind)
 ---@raise usage a bad option
 ---@yields waits between attempts
 ---@example

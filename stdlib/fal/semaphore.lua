@@ -86,7 +86,7 @@ end
 ---@param fn function the function to run
 ---@param ... any its arguments
 ---@return any ... what `fn` returned
----@raise any what `fn` raised
+---@raise string what `fn` raised, as raised (any kind)
 ---@yields waits for a free slot
 ---@example
 --- local sem = fal.semaphore(3)
