@@ -86,7 +86,7 @@ struct BatchCommand: ParsableCommand {
         concurrency = math.tointeger(tonumber(concurrency)), save = save ~= '' and save or nil,
         shard = math.tointeger(tonumber(shard)), shards = math.tointeger(tonumber(shards)), journal = journal,
         retry_failed = retry == 'true', tty = tty == 'true', interval = tonumber(interval) })
-      if failed > 0 then error(('%d inputs failed (see their error lines in %s)'):format(failed, output), 0) end
+      if failed > 0 then error(('%d of the inputs failed (see their error lines in %s)'):format(failed, output), 0) end
       """
     do {
       try session.runtime.run(code: code, name: "=falua batch", arguments: [

@@ -100,4 +100,61 @@ import Testing
     print("journal: killed after \(kills) results; \(submits) submits for \(n) inputs, \(duplicates) duplicates, "
       + "\(reported) reported as possible")
   }
+
+  @Test(.timeLimit(.minutes(5))) func batchUnderFaultsInterruptedThenResumedAccountsForEveryLine() throws {
+    let (server, run, queue) = try Self.serve(["--faults", ReliabilityTests.faults, "--seed", "12"])
+    defer {
+      server.terminate()
+      server.waitUntilExit()
+    }
+    let n = 1000
+    let base = Self.temporary("batch")
+    let inputs = base + ".in.jsonl"
+    let output = base + ".out.jsonl"
+    let journal = base + ".journal"
+    defer {
+      for path in [inputs, output, journal, journal + "-wal", journal + "-shm"] {
+        try? FileManager.default.removeItem(atPath: path)
+      }
+    }
+    try (1...n).map { "{\"i\": \($0), \"sleep\": 0.002}" }.joined(separator: "\n").write(
+      toFile: inputs, atomically: true, encoding: .utf8)
+    let environment = ["FALUA_RUN_URL": run, "FALUA_QUEUE_URL": queue, "FAL_KEY": "any"]
+    let command = ["batch", "fal-ai/echo", inputs, "--journal", journal, "--concurrency", "32", "--interval", "0.01"]
+    // Interrupted (SIGKILL) after a random number of results, written to stdout as they come.
+    let before = try Self.kill(command + ["-o", "/dev/stdout"], environment: environment,
+      after: Int.random(in: 200...600), marker: "\"index\"")
+    let started = Date()
+    let resumed = try Falua.run(command + ["-o", output], environment: environment)
+    let seconds = Date().timeIntervalSince(started)
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    #expect(resumed.stderr.contains("done \(n) / running 0 / queued 0 / failed 0"), "\(resumed.stderr)")
+
+    // Every line accounted for, once, with its own input's output.
+    let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+    var indexes = Set<Int>()
+    for line in lines {
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+      let index = try #require(object["index"] as? Int)
+      #expect((object["output"] as? [String: Any])?["i"] as? Int == index, "\(line)")
+      #expect(object["request_id"] is String, "\(line)")
+      indexes.insert(index)
+    }
+    #expect(lines.count == n && indexes == Set(1...n), "\(lines.count) lines")
+
+    // The rerun paid only for what the first run had not: what it finished came from the journal.
+    let fromJournal = Self.number("from journal", in: resumed.stderr)
+    #expect(fromJournal >= before, "\(before) results before the kill, \(fromJournal) from the journal")
+    let stats = try Self.stats(run)
+    let submits = stats["submits"] as? Int ?? -1
+    let duplicates = stats["duplicate_submits"] as? Int ?? -1
+    let submitFaults = (stats["faults_by_route"] as? [String: Int])?["submit"] ?? 0
+    let reported = Self.number("possible duplicates", in: try Self.totals(journal))
+    #expect(submits == n + duplicates, "every submit is an input's or a duplicate: \(stats)")
+    // A duplicate is a submit fault's retry (the client retried a submit whose reply was lost) or
+    // one the journal reported (the kill came between intent and request id).
+    #expect(duplicates <= submitFaults + reported, "\(duplicates) duplicates, \(submitFaults) submit faults, \(reported) reported")
+    print("batch: \(n) inputs, killed after \(before), resumed in \(String(format: "%.1f", seconds)) s "
+      + "(\(fromJournal) from the journal); \(submits) submits, \(duplicates) duplicates, \(stats["faults"] ?? 0) faults")
+  }
 }
