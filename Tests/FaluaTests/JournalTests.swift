@@ -1,3 +1,4 @@
+import FalEmulator
 import Foundation
 import Testing
 
@@ -156,5 +157,30 @@ import Testing
     #expect(duplicates <= submitFaults + reported, "\(duplicates) duplicates, \(submitFaults) submit faults, \(reported) reported")
     print("batch: \(n) inputs, killed after \(before), resumed in \(String(format: "%.1f", seconds)) s "
       + "(\(fromJournal) from the journal); \(submits) submits, \(duplicates) duplicates, \(stats["faults"] ?? 0) faults")
+  }
+
+  /// The shell lines of the README's "Long-running workflows" section, run in order in one folder
+  /// against one emulator: the rerun of the batch pays nothing, the export has every result.
+  @Test func readmeWorkflowCommandsRun() throws {
+    let readme = try String(contentsOf: Falua.root.appendingPathComponent("README.md"), encoding: .utf8)
+    let section = try #require(readme.components(separatedBy: "## Long-running workflows").dropFirst().first?
+      .components(separatedBy: "\n## ").first)
+    let block = try #require(section.components(separatedBy: "```sh\n").dropFirst().first?
+      .components(separatedBy: "\n```").first)
+    let emulator = try Emulator(options: EmulatorOptions())
+    try emulator.start()
+    defer { emulator.stop() }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("falua-readme-batch-\(UUID())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let setup = "export FAL_KEY=any FALUA_RUN_URL=\(emulator.runURL) FALUA_QUEUE_URL=\(emulator.queueURL) "
+      + "FALUA_REST_URL=\(emulator.restURL) FALUA_CDN_URL=\(emulator.cdnURL); set -e\n"
+    let (status, output, errors) = try SerialCommandTests.ReadmeCommandTests.shell(setup + block, in: folder)
+    let stderr = String(decoding: errors, as: UTF8.self)
+    #expect(status == 0, "\(block)\n\(stderr)")
+    #expect(stderr.contains("from journal 2, submitted 0"), "the rerun pays nothing: \(stderr)")
+    #expect(String(decoding: output, as: UTF8.self).contains("2 entries: completed 2"))
+    let exported = try String(contentsOf: folder.appendingPathComponent("results.jsonl"), encoding: .utf8)
+    #expect(exported.split(separator: "\n").count == 2 && exported.contains("\"images\""), "\(exported)")
   }
 }
