@@ -183,4 +183,94 @@ import Testing
     let exported = try String(contentsOf: folder.appendingPathComponent("results.jsonl"), encoding: .utf8)
     #expect(exported.split(separator: "\n").count == 2 && exported.contains("\"images\""), "\(exported)")
   }
+
+  /// An emulator for one test and the environment pointing falua at it.
+  static func emulator() throws -> (Emulator, [String: String]) {
+    var options = EmulatorOptions()
+    options.runners = 8
+    let emulator = try Emulator(options: options)
+    try emulator.start()
+    return (emulator, ["FAL_KEY": "any", "FALUA_RUN_URL": emulator.runURL, "FALUA_QUEUE_URL": emulator.queueURL,
+      "FALUA_REST_URL": emulator.restURL, "FALUA_CDN_URL": emulator.cdnURL])
+  }
+
+  @Test func journalCommandListsCancelsAndExports() throws {
+    let (emulator, environment) = try Self.emulator()
+    defer { emulator.stop() }
+    let journal = Self.temporary("listing") + ".db"
+    defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: journal + suffix) } }
+    // Three requests left running, one completed, one failed.
+    let script = """
+      for i = 1, 3 do fal.submit("fal-ai/echo", { i = i, sleep = 30 }) end
+      fal.subscribe("fal-ai/echo", { done = true }, { interval = 0.01 })
+      print(pcall(fal.subscribe, "fal-ai/flux/schnell", {}, { interval = 0.01 }))
+      """
+    let first = try Falua.run(["--journal", journal, "-e", script], environment: environment)
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stderr.contains("submitted 5, resubmitted 0"), "\(first.stderr)")
+
+    let all = try Falua.run(["journal", journal], environment: environment)
+    #expect(all.stdout.contains("5 entries: completed 1, submitted 3, intent 0, failed 1"), "\(all.stdout)")
+    #expect(!all.stdout.contains("any"), "no key in the listing")
+    let pending = try Falua.run(["journal", journal, "--pending"], environment: environment)
+    #expect(pending.stdout.split(separator: "\n").filter { $0.hasPrefix("submitted") }.count == 3, "\(pending.stdout)")
+    let failed = try Falua.run(["journal", journal, "--failed"], environment: environment)
+    #expect(failed.stdout.split(separator: "\n").filter { $0.hasPrefix("failed") }.count == 1, "\(failed.stdout)")
+
+    let cancel = try Falua.run(["journal", journal, "--cancel-pending"], environment: environment)
+    #expect(cancel.stdout.contains("cancelled 3;"), "\(cancel.stdout)\(cancel.stderr)")
+    let (_, body) = try ServeAndInterruptTests.get(emulator.runURL + "/_emulator/stats")
+    let stats = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] ?? [:]
+    #expect(stats["cancellations"] as? Int == 3, "\(stats)")
+    let after = try Falua.run(["journal", journal], environment: environment)
+    #expect(after.stdout.contains("submitted 0, intent 0, failed 1, cancelled 3"), "\(after.stdout)")
+
+    let export = try Falua.run(["journal", journal, "--export"], environment: environment)
+    let lines = export.stdout.split(separator: "\n")
+    #expect(lines.count == 2, "\(export.stdout)")
+    #expect(lines.contains { $0.contains("\"output\":{\"done\":true}") }, "\(export.stdout)")
+    #expect(lines.contains { $0.contains("\"error\":") && $0.contains("422") }, "\(export.stdout)")
+
+    let missing = try Falua.run(["journal", journal + ".nope"])
+    #expect(missing.status != 0 && missing.stderr.contains("no journal at"), "\(missing.stderr)")
+  }
+
+  @Test func batchShardsSavesAndTwoProcessesShareAJournal() throws {
+    let (emulator, environment) = try Self.emulator()
+    defer { emulator.stop() }
+    let base = Self.temporary("shard")
+    let inputs = base + ".in.jsonl"
+    let save = base + ".files"
+    try FileManager.default.createDirectory(atPath: save, withIntermediateDirectories: true)
+    defer {
+      for path in [inputs, save, base + ".a.jsonl", base + ".b.jsonl", base + ".journal", base + ".journal-wal",
+        base + ".journal-shm"]
+      {
+        try? FileManager.default.removeItem(atPath: path)
+      }
+    }
+    try (1...9).map { "{\"prompt\": \"fox \($0)\", \"image_size\": {\"width\": 64, \"height\": 64}}" }
+      .joined(separator: "\n").write(toFile: inputs, atomically: true, encoding: .utf8)
+    // Shards 1/2 and 2/2 at once, as two machines would run them, here sharing one journal.
+    let command = ["batch", "fal-ai/flux/schnell", inputs, "--journal", base + ".journal", "--save", save]
+    nonisolated(unsafe) var second: Falua.Result?
+    let done = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+      second = try? Falua.run(command + ["-o", base + ".b.jsonl", "--shard", "2/2"], environment: environment)
+      done.signal()
+    }
+    let first = try Falua.run(command + ["-o", base + ".a.jsonl", "--shard", "1/2"], environment: environment)
+    done.wait()
+    #expect(first.status == 0 && second?.status == 0, "\(first.stderr) \(second?.stderr ?? "")")
+    func indexes(_ path: String) throws -> [Int] {
+      try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap {
+        (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["index"] as? Int
+      }.sorted()
+    }
+    #expect(try indexes(base + ".a.jsonl") == [1, 3, 5, 7, 9])
+    #expect(try indexes(base + ".b.jsonl") == [2, 4, 6, 8])
+    let files = try FileManager.default.contentsOfDirectory(atPath: save).sorted()
+    #expect(files.count == 9 && files.contains("1-1.png") && files.contains("8-1.png"), "\(files)")
+    #expect(try Self.totals(base + ".journal").hasPrefix("9 entries: completed 9"))
+  }
 }
