@@ -81,6 +81,20 @@ local flagged = 0
 for _, e in ipairs(entries) do flagged = flagged + e.possible_duplicates end
 t.eq(flagged, 1, "the journal keeps the possible duplicate")
 
+-- A recorded request the queue no longer knows (its result expired): sent again, counted as a
+-- resubmit, not a possible duplicate.
+rerun()
+fal.submit("fal-ai/echo", { expired = 1 })
+for _, e in ipairs(core.journal_entries({ "submitted" })) do core.journal_submitted(e.id, "forgotten-request") end
+rerun()
+submits = t.stats().submits
+t.eq(fal.subscribe("fal-ai/echo", { expired = 1 }, { interval = 0.01 }).expired, 1, "sent again")
+t.eq(t.stats().submits, submits + 1, "one submit")
+c = journal.counts()
+t.eq(c.resubmitted, 1, "counted as resubmitted")
+t.eq(c.resumed, 0, "not as resumed")
+t.eq(c.duplicates, 0, "not a possible duplicate")
+
 -- The key never enters the journal.
 local f = assert(io.open(path, "rb"))
 local bytes = f:read("a")
