@@ -9,14 +9,15 @@ struct BatchCommand: ParsableCommand {
     commandName: "batch",
     abstract: "Run one request per line of a JSON-lines file, resumably.",
     discussion: """
-      Each output line is {"index": LINE, "request_id": ..., "output": ...} or {"index": LINE, "error": ...},
-      LINE being the input's line number (from 1). A journal (OUTPUTS.jsonl.journal unless --journal)
-      records every request: rerunning the same command after an interruption resumes the unfinished
+      Output lines: {"index": LINE, "request_id": ..., "output": ...} or
+      {"index": LINE, "error": ...}, LINE being the input's line number (from 1).
+      A journal (OUTPUT.journal unless --journal) records every request: rerun
+      the same command after an interruption and it resumes the unfinished
       requests and replays the finished ones, without paying twice.
 
       Examples:
-        falua batch fal-ai/flux/schnell prompts.jsonl -o images.jsonl --concurrency 16
-        falua batch fal-ai/flux/schnell prompts.jsonl -o part2.jsonl --shard 2/3 --save images/
+        falua batch fal-ai/flux/schnell in.jsonl -o out.jsonl --concurrency 16
+        falua batch fal-ai/flux/schnell in.jsonl -o b.jsonl --shard 2/3 --save img
       """
   )
 
@@ -29,7 +30,7 @@ struct BatchCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the results (JSON lines).", valueName: "file"))
   var output: String
 
-  @Option(help: "The most requests in flight at once.")
+  @Option(help: ArgumentHelp("The most requests in flight at once.", valueName: "n"))
   var concurrency = 8
 
   @Option(help: ArgumentHelp("Also download every file of each result into this directory.", valueName: "dir"))

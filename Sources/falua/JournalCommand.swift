@@ -7,9 +7,9 @@ import Foundation
 struct JournalCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "journal",
-    abstract: "List, cancel or export the requests in a journal (from --journal or falua batch).",
+    abstract: "List, cancel or export the requests of a request journal.",
     discussion: """
-      Each line: state, endpoint, request id, age, the input's digest; then the totals.
+      Each line: state, endpoint, request id, age, input digest; then totals.
 
       Examples:
         falua journal run.journal                  every entry
