@@ -97,6 +97,9 @@ import Testing
     #expect(Self.number("completed", in: totals) == n, "\(totals)")
     #expect(submits == n + duplicates, "every submit is an input's or a duplicate: \(stats)")
     #expect(duplicates <= reported, "every duplicate submit was reported (\(duplicates) > \(reported)): \(totals)")
+    // 16 workers, each writing its next intent as soon as it printed a result: the kills land
+    // between intents and replies.
+    #expect(reported > 0, "no kill landed between an intent and its reply")
     #expect(stats["submits"] as? Int == beforeFinal["submits"] as? Int, "the final run submitted nothing")
     print("journal: killed after \(kills) results; \(submits) submits for \(n) inputs, \(duplicates) duplicates, "
       + "\(reported) reported as possible")

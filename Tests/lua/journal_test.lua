@@ -9,6 +9,7 @@ os.remove(path)
 local function rerun() fal.config({ journal = path }) end
 rerun()
 fal.config({ retry = { max_attempts = 1 } })
+t.eq(fal.config().journal, path, "fal.config() reports the journal")
 
 local function workflow()
   local a, info = fal.subscribe("fal-ai/echo", { n = 1 }, { interval = 0.01 })

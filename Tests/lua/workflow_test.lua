@@ -84,4 +84,5 @@ t.inject("run", 429, 3)
 for _ = 1, 3 do t.error_of(fal.run, "fal-ai/echo", {}) end
 t.eq(limit.state().effective, 1, "a 429 streak halves the limit")
 t.expect_error("usage", "max_in_flight", fal.config, { max_in_flight = 1.5 })
+t.eq(fal.config().max_in_flight, 2, "fal.config() reports the limit")
 print("workflow ok")

@@ -128,6 +128,8 @@ fal.webhook = { verify = require("fal.webhook").verify }
 ---@field user_agent string the `User-Agent` header
 ---@field has_key boolean whether a key is set
 ---@field retry fal.RetryPolicy the retry policy in force
+---@field journal string? the open request journal's file
+---@field max_in_flight integer? the in-flight limit (nil: unlimited)
 local config_keys = {
   key = "line", run_url = "string", queue_url = "string", rest_url = "string", cdn_url = "string",
   user_agent = "line", retry = "table", journal = "string", max_in_flight = "positive",
@@ -173,7 +175,11 @@ function fal.config(settings)
     if settings.max_in_flight then require("fal.limit").set(settings.max_in_flight) end
     core.configure(settings)
   end
-  return core.config()
+  local config = core.config()
+  config.journal = require("fal.journal").path()
+  local limit = require("fal.limit").state()
+  config.max_in_flight = limit and limit.max_in_flight
+  return config
 end
 
 ---@name fal.clock

@@ -13,6 +13,8 @@
 ---@field user_agent string the `User-Agent` header
 ---@field has_key boolean whether a key is set
 ---@field retry fal.RetryPolicy the retry policy in force
+---@field journal? string the open request journal's file
+---@field max_in_flight? integer the in-flight limit (nil: unlimited)
 
 ---@class fal.DownloadAllOptions
 ---@field overwrite? boolean replace files that exist (otherwise an existing file is a usage error, before any download) (default false)
