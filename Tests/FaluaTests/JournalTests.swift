@@ -26,9 +26,10 @@ import Testing
   }
 
   /// Starts `falua arguments`, reads its stdout until `lines` lines containing `marker` were
-  /// printed (0: not at all), then kills it with SIGKILL; returns how many it had printed.
-  static func kill(_ arguments: [String], environment: [String: String], after lines: Int, marker: String) throws
-    -> Int
+  /// printed (0: not at all), then sends it `signal` (SIGKILL) and waits for it to end; returns
+  /// how many it had printed.
+  static func kill(_ arguments: [String], environment: [String: String], after lines: Int, marker: String,
+    signal: Int32 = SIGKILL) throws -> Int
   {
     let (process, out, err) = try Falua.start(arguments, environment: environment)
     DispatchQueue.global().async { _ = err.fileHandleForReading.readDataToEndOfFile() }
@@ -43,7 +44,7 @@ import Testing
         pending.removeSubrange(...newline)
       }
     }
-    Foundation.kill(process.processIdentifier, SIGKILL)
+    Foundation.kill(process.processIdentifier, signal)
     process.waitUntilExit()
     return seen
   }
@@ -275,5 +276,31 @@ import Testing
     let files = try FileManager.default.contentsOfDirectory(atPath: save).sorted()
     #expect(files.count == 9 && files.contains("1-1.png") && files.contains("8-1.png"), "\(files)")
     #expect(try Self.totals(base + ".journal").hasPrefix("9 entries: completed 9"))
+  }
+
+  /// Ctrl-C with a journal leaves the submitted requests running (nothing is cancelled on the
+  /// server) and the rerun collects them: resumed or from the journal, none submitted twice.
+  @Test(.timeLimit(.minutes(2))) func interruptWithAJournalLeavesRequestsForTheRerun() throws {
+    let (emulator, base) = try Self.emulator()
+    defer { emulator.stop() }
+    let journal = Self.temporary("interrupt") + ".db"
+    defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: journal + suffix) } }
+    var environment = base
+    environment["FALUA_JOURNAL"] = journal
+    let script = Falua.root.appendingPathComponent("Tests/FaluaTests/scripts/journal_workflow.lua").path
+    let n = 60
+    let seen = try Self.kill([script, String(n)], environment: environment, after: 10, marker: "result ",
+      signal: SIGINT)
+    #expect(seen >= 10)
+    let rerun = try Falua.run([script, String(n)], environment: environment)
+    #expect(rerun.status == 0, "\(rerun.stderr)")
+    #expect(rerun.stdout.contains("results \(n)"))
+    let (_, body) = try ServeAndInterruptTests.get(emulator.runURL + "/_emulator/stats")
+    let stats = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] ?? [:]
+    #expect(stats["cancellations"] as? Int == 0, "nothing cancelled: \(stats)")
+    let duplicates = stats["duplicate_submits"] as? Int ?? -1
+    #expect(stats["submits"] as? Int == n + duplicates, "\(stats)")
+    #expect(Self.number("resumed", in: rerun.stderr) + Self.number("from journal", in: rerun.stderr) >= seen,
+      "\(rerun.stderr)")
   }
 }
