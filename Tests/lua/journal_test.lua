@@ -66,6 +66,15 @@ t.eq(out.resume, 1, "its result")
 t.eq(t.stats().submits, submits, "not submitted again")
 t.eq(journal.counts().resumed, 1, "counted as resumed")
 
+-- ... and with the status stream too.
+rerun()
+local streamed = fal.submit("fal-ai/echo", { resume = 2, sleep = 0.05 })
+rerun()
+local out2, info2 = fal.subscribe("fal-ai/echo", { resume = 2, sleep = 0.05 }, { mode = "streaming" })
+t.eq(info2.request_id, streamed.request_id, "the same request, streamed")
+t.eq(out2.resume, 2, "its result")
+t.eq(journal.counts().resumed, 1, "counted as resumed")
+
 -- An intent with no request id (the submit failed, or the process died during it): sent again,
 -- counted as a possible duplicate.
 rerun()
