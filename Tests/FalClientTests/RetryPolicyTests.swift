@@ -17,10 +17,10 @@ import Transport
         retry: retry)
     }
 
-    static func failure(_ kind: TransportError.Kind, sent: Bool = false, retry: Bool) -> Case {
+    static func failure(_ kind: TransportError.Kind, _ message: String = "", sent: Bool = false, retry: Bool) -> Case {
       Case(
-        name: "\(kind)\(sent ? " +timeout header" : "")",
-        outcome: .failure(TransportError(kind: kind, message: "", curlCode: 0)), sentRequestTimeout: sent,
+        name: "\(kind) \(message)\(sent ? " +timeout header" : "")",
+        outcome: .failure(TransportError(kind: kind, message: message, curlCode: 0)), sentRequestTimeout: sent,
         retry: retry)
     }
   }
@@ -48,7 +48,10 @@ import Transport
     .failure(.send, retry: true),
     .failure(.receive, retry: true),
     .failure(.receive, sent: true, retry: true),
-    .failure(.timeout, retry: true),
+    // Only a connect-phase timeout: any other is a deadline (issue 8: a retried run bills again).
+    .failure(.timeout, "Operation timed out after 300 milliseconds", retry: false),
+    .failure(.timeout, "Connection timed out after 10001 milliseconds", retry: true),
+    .failure(.timeout, "Resolving timed out after 10001 milliseconds", retry: true),
     .failure(.timeout, sent: true, retry: false),
     .failure(.tls, retry: false),
     .failure(.other, retry: false),
