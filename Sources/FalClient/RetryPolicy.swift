@@ -36,7 +36,8 @@ public struct RetryPolicy: Sendable {
     switch outcome {
     case .failure(let error):
       switch error.kind {
-      case .connect, .resolve, .send, .receive: return true
+      case .connect, .resolve, .send: return true
+      case .receive: return !error.isPartialReply  // a reset or empty reply, not a reply cut short
       case .timeout: return isConnectPhase(error)
       default: return false  // .tls, .other, and kinds added later
       }

@@ -133,6 +133,11 @@ local function reply_message(e, body)
       return table.concat(parts, "; ")
     end
     if type(body.message) == "string" then return body.message end
+    -- A queue reply that carries only a status (a cancel of a finished request) as a sentence.
+    if type(body.status) == "string" then
+      if body.status == "ALREADY_COMPLETED" then return "the request had already completed (status ALREADY_COMPLETED)" end
+      return ("the request's status is %s"):format(body.status)
+    end
   end
   local text = body_text(e.body)
   if text ~= "" then return text end

@@ -13,13 +13,14 @@
 ---@field user_agent string the `User-Agent` header
 ---@field has_key boolean whether a key is set
 ---@field retry fal.RetryPolicy the retry policy in force
+---@field limits fal.Limits the size caps in force (and `max_depth`, the fixed JSON nesting limit)
 
 ---@class fal.DownloadAllOptions
 ---@field overwrite? boolean replace files that exist (otherwise an existing file is a usage error, before any download) (default false)
 
 ---@class fal.Error
 ---What every `fal.*` failure raises (DESIGN.md §5): a table whose `tostring` is one line naming the operation, e.g. `fal.run: HTTP 422 from fal-ai/flux/schnell: prompt: field required (request ...)`. Catch it with `pcall`.
----@field kind "http"|"validation"|"timeout"|"network"|"cancelled"|"usage"|"callback"|"realtime"|"interrupted"|"webhook"|"upload" what went wrong (see docs/errors.md)
+---@field kind "http"|"validation"|"timeout"|"network"|"cancelled"|"usage"|"callback"|"realtime"|"interrupted"|"webhook"|"upload"|"limit" what went wrong (see docs/errors.md)
 ---@field message string the reason, without the operation
 ---@field operation? string the API function that failed, e.g. "fal.subscribe" or "handle:get"
 ---@field endpoint? string the endpoint id of the call
@@ -32,6 +33,8 @@
 ---@field body? string the raw reply body
 ---@field retryable? boolean whether the failure was of a kind that is retried
 ---@field input_path? string for an upload of a `fal.file` marker, where the marker was in the input
+---@field attempts? integer how many attempts the call made (1 plus the retries)
+---@field elapsed? number how long the call waited before failing (seconds)
 
 ---@class fal.EventsOptions
 ---@field with_logs? boolean include the runner's logs (default false)
@@ -57,6 +60,12 @@
 ---How long an uploaded file lives and who may read it (PROTOCOL.md §12.5); sent in the `X-Fal-Object-Lifecycle` headers.
 ---@field expires_in? "never"|"immediate"|"1h"|"1d"|"7d"|"30d"|"1y"|integer when the file expires: a named duration or a positive number of seconds (default the platform's)
 ---@field initial_acl? {default: "hide"|"forbid"|"allow", rules: {user: string, decision: "hide"|"forbid"|"allow"}[]?} the file's access rules: a default decision and per-user ones
+
+---@class fal.Limits
+---Caps on sizes that come from the network; past one, the call fails with kind `limit` (docs/errors.md).
+---@field max_response_bytes? integer the largest reply body kept in memory (default 268435456)
+---@field max_event_bytes? integer the largest server-sent event of a stream (default 16777216)
+---@field max_message_bytes? integer the largest realtime WebSocket message (default 67108864)
 
 ---@class fal.MsgpackOptions
 ---@field name? string the name of the value in error messages (default "value")
@@ -100,6 +109,8 @@
 ---@field cdn_url? string base URL of the CDN for uploads (default https://v3.fal.media)
 ---@field user_agent? string the `User-Agent` header (default falua/0.1)
 ---@field retry? fal.RetryPolicy how transient failures are retried
+---@field limits? fal.Limits caps on what a server can make the client hold
+---@field retry_log? boolean one line on stderr per retry (default on when stderr is a terminal or FALUA_DEBUG is set)
 
 ---@class fal.Status
 ---A request's status in wire form (PROTOCOL.md §6), as the JS client gives it.
