@@ -194,3 +194,33 @@ import Testing
     #expect(bad.heads.contains { $0.contains(Self.secret) })
   }
 }
+
+extension FailurePathTests {
+  // Issue 8: after client_timeout a CPU-bound app stayed IN_PROGRESS with cancel_requested.
+  @Test func cancelStopsACPUBoundEmulatorApp() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("falua-spin-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try """
+      return { id = "me/spin", run = function() local x = 0 while true do x = x + 1 end end }
+      """.write(to: folder.appendingPathComponent("spin.lua"), atomically: true, encoding: .utf8)
+    var options = EmulatorOptions()
+    options.appsDirectory = folder.path
+    let emulator = try Emulator(options: options)
+    try emulator.start()
+    defer { emulator.stop() }
+    let script = """
+      local ok, err = pcall(fal.subscribe, "me/spin", {}, { client_timeout = 0.5 })
+      assert(not ok and err.kind == "timeout", tostring(err))
+      local started = fal.clock()
+      repeat
+        local s = fal.status("me/spin", err.request_id)
+        if s.status == "COMPLETED" then print("stopped", s.error_type) return end
+        fal.sleep(0.02)
+      until fal.clock() - started > 3
+      print("still running")
+      """
+    let (result, _) = try Self.run(["-"], environment: Self.emulatorEnvironment(emulator), input: script)
+    #expect(result.stdout == "stopped\tclient_cancelled\n", "\(result.stdout)\(result.stderr)")
+  }
+}
