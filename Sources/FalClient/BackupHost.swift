@@ -17,11 +17,5 @@ enum BackupHost {
   }
 
   /// A failure to establish the connection (the request was never sent), so replaying it is safe.
-  static func isConnectFailure(_ error: TransportError) -> Bool {
-    switch error.kind {
-    case .connect, .resolve: return true
-    case .timeout: return error.message.hasPrefix("Connection timed out")  // curl's connect-phase wording
-    default: return false
-    }
-  }
+  static func isConnectFailure(_ error: TransportError) -> Bool { RetryPolicy.isConnectPhase(error) }
 }

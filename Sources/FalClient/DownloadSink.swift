@@ -24,10 +24,9 @@ final class DownloadSink {
     self.url = url
     self.path = path
     if let path {
-      guard FileManager.default.createFile(atPath: path, contents: nil),
-        let handle = FileHandle(forWritingAtPath: path)
-      else { throw CocoaError(.fileWriteNoPermission) }
-      file = handle
+      let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+      guard fd >= 0 else { throw SinkError(reason: String(cString: strerror(errno))) }
+      file = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     } else {
       file = nil
     }
@@ -98,4 +97,9 @@ final class DownloadSink {
     line += ", \(mib(Double(received) / (now - started)))/s\r"
     FileHandle.standardError.write(Data(line.utf8))
   }
+}
+
+/// Why the download's file could not be opened (strerror's words).
+struct SinkError: Error {
+  let reason: String
 }

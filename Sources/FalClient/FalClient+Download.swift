@@ -19,13 +19,14 @@ extension FalClient {
   public func download(
     _ url: String, to path: String?, progress: Bool, completion: @escaping (Result<FalDownload, FalError>) -> Void
   ) throws(FalError) -> () -> Void {
+    try URLPolicy.check(url, what: "url")
     let sink: DownloadSink
     do {
       sink = try DownloadSink(url: url, path: path, progress: progress)
     } catch {
-      throw FalError.usage("fal.download: cannot write \(path ?? "")")
+      throw FalError.usage("fal.download: cannot write \(path ?? ""): \((error as? SinkError)?.reason ?? String(describing: error))")
     }
-    var request = HTTPRequest(url: url, connectTimeout: 30)
+    var request = HTTPRequest(url: url, timeout: DefaultTimeouts.download, connectTimeout: DefaultTimeouts.connect)
     request.followRedirects = true
     request.headers.add(name: "User-Agent", value: config.userAgent)
     let transfer = loop.send(

@@ -6,15 +6,20 @@ import Transport
 public final class FalClient {
   /// Hosts, key and user agent; changes apply to calls started afterwards.
   public var config: FalConfig
+  /// Caps on reply, event and message sizes.
+  public var limits = Limits()
   /// When to retry and how long to wait.
   public var retryPolicy = RetryPolicy()
   /// Jitter source, uniform in [0, 1); injectable so tests can pin delays.
   public var random: () -> Double = { Double.random(in: 0..<1) }
+  /// Told about each retry (one line on stderr by default when it is a terminal or `FALUA_DEBUG`
+  /// is set; `falua -v` turns it on); nil keeps retries silent.
+  public var onRetry: ((RetryNotice) -> Void)? = RetryNotice.reportsByDefault ? RetryNotice.writeToStandardError : nil
   /// The loop every transfer and retry timer runs on.
   public let loop: EventLoop
 
   /// Timeouts of the queue's follow-up calls and of submit (the Python client's values).
-  static let queueTimeout = 120.0, queueConnectTimeout = 30.0
+  static let queueTimeout = DefaultTimeouts.queue, queueConnectTimeout = DefaultTimeouts.connect
 
   /// A client using `config` on `loop`.
   public init(config: FalConfig, loop: EventLoop) {
@@ -29,14 +34,17 @@ public final class FalClient {
     var request = HTTPRequest(
       method: call.method, url: url(for: call, endpoint: endpoint, options: options),
       headers: headers(for: call, hasBody: body != nil, options: options), body: body)
+    request.maxBodyBytes = limits.maxResponseBytes
     switch call {
     case .run:
-      request.timeout = options.timeout
+      request.timeout = options.timeout ?? DefaultTimeouts.run
+      request.connectTimeout = DefaultTimeouts.connect
     case .stream, .statusStream:
       // A stream lasts as long as the app emits; the gap between events is the caller's limit.
-      request.connectTimeout = Self.queueConnectTimeout
+      request.connectTimeout = DefaultTimeouts.connect
     case .submit:
-      request.timeout = Self.queueTimeout
+      request.timeout = options.timeout ?? Self.queueTimeout
+      request.connectTimeout = Self.queueConnectTimeout
     case .status, .result, .cancel, .realtimeToken:
       // A caller's bound wins (the Ctrl-C cancel waits at most 5 s per attempt).
       request.timeout = options.timeout ?? Self.queueTimeout
@@ -53,16 +61,29 @@ public final class FalClient {
     _ call: FalCall, endpoint: EndpointID, body: [UInt8]?, options: RequestOptions,
     completion: @escaping (Result<HTTPResponse, FalError>) -> Void
   ) -> FalOperation {
-    let operation = FalOperation(loop: loop, context: context(for: call, endpoint: endpoint), completion: completion)
+    var context = context(for: call, endpoint: endpoint)
+    context.deadline = Self.deadline(for: call, options: options)
+    let operation = FalOperation(loop: loop, context: context, completion: completion)
     start(call, endpoint: endpoint, body: body, options: options, on: operation)
     return operation
+  }
+
+  /// The whole call's deadline: the user's `timeout`, else the default of its kind; none for streams
+  /// (their limit is the gap between events).
+  static func deadline(for call: FalCall, options: RequestOptions) -> Deadline? {
+    switch call {
+    case .stream, .statusStream: return nil
+    case .run: return Deadline(seconds: options.timeout ?? DefaultTimeouts.run, isUser: options.timeout != nil)
+    case .submit, .status, .result, .cancel, .realtimeToken:
+      return Deadline(seconds: options.timeout ?? DefaultTimeouts.queue, isUser: options.timeout != nil)
+    }
   }
 
   /// What every attempt of `call` shares.
   func context(for call: FalCall, endpoint: EndpointID) -> FalOperation.Context {
     FalOperation.Context(
       endpoint: endpoint.description, operation: call.name, key: config.key, policy: retryPolicy, random: random,
-      backupHosts: config.backupHosts)
+      backupHosts: config.backupHosts, onRetry: onRetry, limits: limits)
   }
 
   /// Builds the request and hands it to `runner`, or the credentials problem to its `fail`.
@@ -71,6 +92,7 @@ public final class FalClient {
   ) {
     let request = request(for: call, endpoint: endpoint, body: body, options: options)
     do {
+      try Self.check(call, url: request.url, options: options, config: config)
       try config.checkCredentials(for: request.url)
     } catch {
       var error = error
@@ -79,6 +101,25 @@ public final class FalClient {
       return runner.fail(error)
     }
     runner.start(request)
+  }
+}
+
+extension FalClient {
+  /// The URL rules of issue 8, before any I/O: http(s) hosts, no `.`/`..` in a `path`, a webhook
+  /// that is an absolute http(s) URL.
+  static func check(_ call: FalCall, url: String, options: RequestOptions, config: FalConfig) throws(FalError) {
+    let base: (String, String)
+    switch call {
+    case .run, .stream: base = ("run_url", config.runURL)
+    case .realtimeToken: base = ("rest_url", config.restURL)
+    default: base = ("queue_url", config.queueURL)
+    }
+    try URLPolicy.check(base.1, what: "fal.config " + base.0)
+    switch call {
+    case .run(let path?), .submit(let path?), .stream(let path?): try URLPolicy.checkPath(path)
+    default: break
+    }
+    if case .submit = call, let webhook = options.webhookURL { try URLPolicy.check(webhook, what: "webhook_url") }
   }
 }
 

@@ -23,7 +23,7 @@ extension FalError {
   /// Maps a transfer that got no reply: curl timeouts are `.timeout`, the rest `.network`.
   init(transport error: TransportError, retryable: Bool, endpoint: String?, operation: String?) {
     self.init(
-      kind: error.kind == .timeout ? .timeout : .network, message: error.message, retryable: retryable,
+      kind: error.kind == .timeout ? .timeout : error.kind == .limit ? .limit : .network, message: error.message, retryable: retryable,
       endpoint: endpoint, operation: operation)
   }
 

@@ -21,6 +21,8 @@ public struct FalError: Error, Sendable {
     public static let validation = Kind("validation")
     /// A realtime session failed.
     public static let realtime = Kind("realtime")
+    /// A limit of the client was exceeded (response size, nesting depth, event or message size).
+    public static let limit = Kind("limit")
     /// Bad arguments, option values or missing credentials, found before any I/O.
     public static let usage = Kind("usage")
   }
@@ -45,6 +47,10 @@ public struct FalError: Error, Sendable {
   public var endpoint: String?
   /// The operation (`run`, `submit`, ... or the Lua function name).
   public var operation: String?
+  /// Attempts made (1 plus the retries); nil when no request was sent.
+  public var attempts: Int?
+  /// Seconds from the start of the call to the error.
+  public var elapsed: Double?
 
   /// Creates an error; only `kind` is required.
   public init(
@@ -71,11 +77,30 @@ public struct FalError: Error, Sendable {
 
   /// The error with `key` replaced by `<redacted>` in its message and body: a server may echo it.
   func redacting(_ key: String?) -> FalError {
-    guard let key, !key.isEmpty else { return self }
     var error = self
-    error.message = message?.replacingOccurrences(of: key, with: "<redacted>")
-    if let body { error.body = Self.replacing(Array(key.utf8), with: Array("<redacted>".utf8), in: body) }
+    for secret in Self.secrets(of: key) {
+      error.message = error.message?.replacingOccurrences(of: secret, with: "<redacted>")
+      if let body = error.body { error.body = Self.replacing(Array(secret.utf8), with: Array("<redacted>".utf8), in: body) }
+    }
     return error
+  }
+
+  // A server may echo only the secret half of `id:secret`; the id alone is no secret, but is
+  // scrubbed with the whole key first.
+  /// What must never appear in output: the key and, for an `id:secret` key, the secret alone.
+  public static func secrets(of key: String?) -> [String] {
+    guard let key, !key.isEmpty else { return [] }
+    var secrets = [key]
+    if let colon = key.firstIndex(of: ":") {
+      let secret = String(key[key.index(after: colon)...])
+      if secret.count >= 8 { secrets.append(secret) }
+    }
+    return secrets
+  }
+
+  /// `text` with every secret of `key` replaced by `<redacted>`.
+  public static func redact(_ text: String, key: String?) -> String {
+    secrets(of: key).reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
   }
 
   private static func replacing(_ needle: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {

@@ -42,6 +42,7 @@ public final class FalStream {
     self.loop = loop
     self.context = context
     self.handlers = handlers
+    parser.maxEventBytes = context.limits.maxEventBytes
   }
 
   /// True once the stream ended or was cancelled.
@@ -106,6 +107,10 @@ public final class FalStream {
     }
     let events = parser.feed(bytes)
     if !events.isEmpty { handlers?.onEvents(events) }
+    if parser.exceededLimit, let limit = parser.maxEventBytes {
+      end(error(.limit, "server-sent event larger than the limit of \(limit) bytes"))
+      return false
+    }
     return handlers != nil
   }
 

@@ -28,6 +28,24 @@ extension CoreBindings {
         lua.push(policy.maxDelay)
         lua.rawSet(field: "max_delay", in: -2)
         lua.rawSet(field: "retry", in: -2)
+        let limits = core.client.limits
+        lua.newTable(record: 4)
+        lua.push(limits.maxResponseBytes)
+        lua.rawSet(field: "max_response_bytes", in: -2)
+        lua.push(limits.maxEventBytes)
+        lua.rawSet(field: "max_event_bytes", in: -2)
+        lua.push(limits.maxMessageBytes)
+        lua.rawSet(field: "max_message_bytes", in: -2)
+        lua.push(Limits.maxDepth)
+        lua.rawSet(field: "max_depth", in: -2)
+        lua.rawSet(field: "limits", in: -2)
+        return 1
+      },
+      // (text) -> text with the key (and its secret half) replaced by "<redacted>"; errors.lua
+      // runs every string of every error object through it, whatever the server echoed.
+      "redact": { lua in
+        let text = try lua.checkString(1, "text")
+        lua.push(FalError.redact(text, key: core.client.config.key))
         return 1
       },
       // ({key, run_url, ..., retry = {max_attempts, base_delay, max_delay}}): absent fields stay
@@ -44,8 +62,18 @@ extension CoreBindings {
           if let value = try retry.number("base_delay") { policy.baseDelay = value }
           if let value = try retry.number("max_delay") { policy.maxDelay = value }
         }
+        var limits = core.client.limits
+        try options.table("limits") { table in
+          if let value = try table.integer("max_response_bytes") { limits.maxResponseBytes = value }
+          if let value = try table.integer("max_event_bytes") { limits.maxEventBytes = value }
+          if let value = try table.integer("max_message_bytes") { limits.maxMessageBytes = value }
+        }
+        if let log = try options.bool("retry_log") {
+          core.client.onRetry = log ? RetryNotice.writeToStandardError : nil
+        }
         core.client.config = config
         core.client.retryPolicy = policy
+        core.client.limits = limits
         return 0
       },
     ])

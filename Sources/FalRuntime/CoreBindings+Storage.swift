@@ -68,8 +68,10 @@ extension CoreBindings {
       "read_file": { lua in
         let path = try lua.checkString(1, "path")
         guard let data = FileManager.default.contents(atPath: path) else {
+          var isDirectory: ObjCBool = false
+          let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
           lua.pushNil()
-          lua.push("cannot read \(path)")
+          lua.push("cannot read \(path): \(!exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "permission denied")")
           return 2
         }
         lua.push(bytes: Array(data))

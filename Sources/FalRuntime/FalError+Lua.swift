@@ -6,9 +6,9 @@ import LuaKit
 // `__tostring` is the one renderer. A FalError thrown by a binding is raised as this table.
 extension FalError: LuaRaisable {
   /// Pushes the error's fields: kind, message, status, error_type, request_id, timeout_type, body,
-  /// retryable, endpoint.
+  /// retryable, endpoint, attempts, elapsed.
   public func push(onto lua: Lua) {
-    lua.newTable(record: 9)
+    lua.newTable(record: 11)
     lua.push(kind.description)
     lua.rawSet(field: "kind", in: -2)
     lua.push(message)
@@ -29,5 +29,9 @@ extension FalError: LuaRaisable {
     lua.rawSet(field: "retryable", in: -2)
     lua.push(endpoint)
     lua.rawSet(field: "endpoint", in: -2)
+    lua.push(attempts)
+    lua.rawSet(field: "attempts", in: -2)
+    lua.push(elapsed)
+    lua.rawSet(field: "elapsed", in: -2)
   }
 }

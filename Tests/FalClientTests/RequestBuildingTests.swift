@@ -123,7 +123,7 @@ import Transport
       FalCall.cancel(requestID: "r"), .status(requestID: "r", logs: false), .result(requestID: "r"),
     ] {
       let request = client().request(for: call, endpoint: endpoint, body: nil, options: .init(timeout: 5))
-      #expect(request.timeout == 5 && request.connectTimeout == 30, "\(call)")
+      #expect(request.timeout == 5 && request.connectTimeout == 10, "\(call)")
     }
   }
 
@@ -131,17 +131,17 @@ import Transport
     let endpoint = try EndpointID(parsing: "me/app")
     let fal = client()
     let run = fal.request(for: .run(path: nil), endpoint: endpoint, body: [1], options: .init(timeout: 12))
-    #expect(run.method == "POST" && run.timeout == 12 && run.connectTimeout == nil && run.body == [1])
+    #expect(run.method == "POST" && run.timeout == 12 && run.connectTimeout == 10 && run.body == [1])
     let unbounded = fal.request(for: .run(path: nil), endpoint: endpoint, body: nil, options: .init())
-    #expect(unbounded.timeout == nil)
+    #expect(unbounded.timeout == 120)  // the default deadline: nothing waits forever
     let submit = fal.request(
       for: .submit(path: nil), endpoint: endpoint, body: [1], options: .init(timeout: 12))
-    #expect(submit.method == "POST" && submit.timeout == 120 && submit.connectTimeout == nil)
+    #expect(submit.method == "POST" && submit.timeout == 12 && submit.connectTimeout == 10)
     for call in [
       FalCall.status(requestID: "r", logs: false), .result(requestID: "r"), .cancel(requestID: "r"),
     ] {
       let request = fal.request(for: call, endpoint: endpoint, body: nil, options: .init())
-      #expect(request.timeout == 120 && request.connectTimeout == 30)
+      #expect(request.timeout == 120 && request.connectTimeout == 10)
     }
     #expect(
       fal.request(for: .cancel(requestID: "r"), endpoint: endpoint, body: nil, options: .init()).method

@@ -74,7 +74,8 @@ import Transport
     #expect(error.status == 429 && error.retryable && error.body == Array(#"{"detail": "slow down"}"#.utf8))
   }
 
-  @Test func clientTimeoutIsRetriedOnlyWithoutAStartTimeout() async throws {
+  // Issue 8: a 0.3 s timeout used to be retried with the full backoff (49 s, ten billed runs).
+  @Test func clientTimeoutIsAWholeCallDeadlineNeverRetried() async throws {
     let script = Script([Reply(status: 200)])
     let (plain, withDeadline) = try await ScriptedServer.with(script) { port in
       let plain = try await performRun(
@@ -85,10 +86,25 @@ import Transport
         policy: RetryPolicy(maxAttempts: 2, baseDelay: 0.001))
       return (plain, withDeadline)
     }
-    #expect(plain.attempts == 2)
-    #expect(failure(plain)?.kind == .timeout)
-    #expect(withDeadline.attempts == 1)
-    #expect(failure(withDeadline)?.kind == .timeout && failure(withDeadline)?.retryable == false)
+    for outcome in [plain, withDeadline] {
+      #expect(outcome.attempts == 1)
+      let error = try #require(failure(outcome))
+      #expect(error.kind == .timeout && error.retryable == false && error.attempts == 1)
+      #expect((error.elapsed ?? 0) >= 0.19 && (error.elapsed ?? 9) < 0.5)
+      #expect(error.message?.contains("timeout of 0.2 s") == true)
+    }
+  }
+
+  // Backoff sleeps are cut to the deadline: 429s with a 0.3 s timeout end at 0.3 s as a timeout.
+  @Test func backoffNeverOutlivesTheDeadline() async throws {
+    let script = Script([Reply(status: 429, body: #"{"detail": "slow down"}"#)])
+    let outcome = try await ScriptedServer.with(script) { port in
+      try await performRun(
+        port: port, options: RequestOptions(timeout: 0.3), policy: RetryPolicy(maxAttempts: 10, baseDelay: 0.25))
+    }
+    let error = try #require(failure(outcome))
+    #expect(error.kind == .timeout && (error.elapsed ?? 9) < 0.5)
+    #expect(error.message?.contains("HTTP 429") == true)
   }
 
   @Test func refusedConnectionsAreRetriedThenReportedAsNetwork() async throws {

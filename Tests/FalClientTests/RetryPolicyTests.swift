@@ -17,10 +17,12 @@ import Transport
         retry: retry)
     }
 
-    static func failure(_ kind: TransportError.Kind, sent: Bool = false, retry: Bool) -> Case {
+    static func failure(
+      _ kind: TransportError.Kind, _ message: String = "", curlCode: Int = 0, sent: Bool = false, retry: Bool
+    ) -> Case {
       Case(
-        name: "\(kind)\(sent ? " +timeout header" : "")",
-        outcome: .failure(TransportError(kind: kind, message: "", curlCode: 0)), sentRequestTimeout: sent,
+        name: "\(kind) \(message) \(curlCode)\(sent ? " +timeout header" : "")",
+        outcome: .failure(TransportError(kind: kind, message: message, curlCode: curlCode)), sentRequestTimeout: sent,
         retry: retry)
     }
   }
@@ -48,7 +50,13 @@ import Transport
     .failure(.send, retry: true),
     .failure(.receive, retry: true),
     .failure(.receive, sent: true, retry: true),
-    .failure(.timeout, retry: true),
+    // A reply cut short (CURLE_PARTIAL_FILE 18) or garbled (CURLE_WEIRD_SERVER_REPLY 8): the server ran it.
+    .failure(.receive, "transfer closed with 480 bytes remaining to read", curlCode: 18, retry: false),
+    .failure(.receive, "Unsupported HTTP version in response", curlCode: 8, retry: false),
+    // Only a connect-phase timeout: any other is a deadline (issue 8: a retried run bills again).
+    .failure(.timeout, "Operation timed out after 300 milliseconds", retry: false),
+    .failure(.timeout, "Connection timed out after 10001 milliseconds", retry: true),
+    .failure(.timeout, "Resolving timed out after 10001 milliseconds", retry: true),
     .failure(.timeout, sent: true, retry: false),
     .failure(.tls, retry: false),
     .failure(.other, retry: false),

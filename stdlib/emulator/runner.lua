@@ -6,6 +6,12 @@
 -- It lives in Lua because `ctx.error` details are Lua values (a 422 list) that only the codec,
 -- inside the state, can encode.
 local json, primitive = ...
+-- Taken now, before an app could replace it.
+local sethook = debug.sethook
+
+-- How many VM instructions run between two looks at the request's cancel flag: a CPU-bound app
+-- that never calls ctx.sleep or ctx.emit still stops within milliseconds of a cancel (issue 8).
+local CANCEL_CHECK_INSTRUCTIONS = 100000
 
 -- ctx.error raises one of these; the runner turns it into the reply the app asked for.
 local AppError = { __name = "fal.AppError" }
@@ -117,7 +123,13 @@ return function(run, request_id, path, hint, body)
     end,
     fetch = primitive.fetch,
   }
+  -- The hook raises the same Cancelled as ctx.sleep; an app's own pcall may swallow it once, but
+  -- the next check raises it again.
+  sethook(function()
+    if primitive.cancelled() then error(Cancelled, 0) end
+  end, "", CANCEL_CHECK_INSTRUCTIONS)
   local ok, output = pcall(run, input, ctx)
+  sethook()
   if ok then
     local encoded_ok, encoded = pcall(json.encode, output)
     if encoded_ok then return "ok", 200, encoded end

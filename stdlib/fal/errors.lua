@@ -7,7 +7,7 @@
 local M = {}
 
 ---@class fal.Error What every `fal.*` failure raises (DESIGN.md §5): a table whose `tostring` is one line naming the operation, e.g. `fal.run: HTTP 422 from fal-ai/flux/schnell: prompt: field required (request ...)`. Catch it with `pcall`.
----@field kind "http"|"validation"|"timeout"|"network"|"cancelled"|"usage"|"callback"|"realtime"|"interrupted"|"webhook"|"upload" what went wrong (see docs/errors.md)
+---@field kind "http"|"validation"|"timeout"|"network"|"cancelled"|"usage"|"callback"|"realtime"|"interrupted"|"webhook"|"upload"|"limit" what went wrong (see docs/errors.md)
 ---@field message string the reason, without the operation
 ---@field operation string? the API function that failed, e.g. "fal.subscribe" or "handle:get"
 ---@field endpoint string? the endpoint id of the call
@@ -20,6 +20,8 @@ local M = {}
 ---@field body string? the raw reply body
 ---@field retryable boolean? whether the failure was of a kind that is retried
 ---@field input_path string? for an upload of a `fal.file` marker, where the marker was in the input
+---@field attempts integer? how many attempts the call made (1 plus the retries)
+---@field elapsed number? how long the call waited before failing [unit: seconds]
 local Error = {}
 Error.__name = "fal.error"
 M.Error = Error
@@ -32,12 +34,48 @@ function Error.__tostring(e)
     text = ("%s (%s)"):format(text, e.endpoint)
   end
   if e.request_id then text = ("%s (request %s)"):format(text, e.request_id) end
+  -- How long it waited and how often it tried, when that was more than one quick attempt.
+  if math.type(e.attempts) == "integer" and type(e.elapsed) == "number"
+    and (e.attempts > 1 or e.kind == "timeout" or e.kind == "network") then
+    text = ("%s [%d attempt%s in %.2f s]"):format(text, e.attempts, e.attempts == 1 and "" or "s", e.elapsed)
+  end
   if e.operation then text = e.operation .. ": " .. text end
   return text
 end
 
+-- The key must never leave in an error, whatever a server echoed into it: every string in the
+-- table, keys and nested tables included, goes through `core.redact` (Swift holds the key).
+local redact
+local function scrub(value, seen)
+  if type(value) == "string" then return redact(value) end
+  if type(value) ~= "table" or seen[value] or getmetatable(value) ~= nil and getmetatable(value) ~= Error then
+    return value
+  end
+  seen[value] = true
+  local changes = {}
+  for k, v in pairs(value) do
+    local k2, v2 = scrub(k, seen), scrub(v, seen)
+    if k2 ~= k or v2 ~= v then changes[#changes + 1] = { k, k2, v2 } end
+  end
+  for _, c in ipairs(changes) do
+    value[c[1]] = nil
+    value[c[2]] = c[3]
+  end
+  return value
+end
+
+--- Removes the key from every string of `value` (a string or a table, scrubbed in place).
+function M.scrub(value)
+  if redact == nil then
+    local ok, core = pcall(require, "fal.core")
+    redact = ok and type(core) == "table" and core.redact or false
+  end
+  if not redact then return value end
+  return scrub(value, {})
+end
+
 --- Makes an error object from its fields.
-function M.new(fields) return setmetatable(fields, Error) end
+function M.new(fields) return setmetatable(M.scrub(fields), Error) end
 
 --- Tells whether a value is a falua error table (one with the `fal.Error` metatable), as
 --- opposed to a string error or another value raised with `error`.
@@ -95,6 +133,11 @@ local function reply_message(e, body)
       return table.concat(parts, "; ")
     end
     if type(body.message) == "string" then return body.message end
+    -- A queue reply that carries only a status (a cancel of a finished request) as a sentence.
+    if type(body.status) == "string" then
+      if body.status == "ALREADY_COMPLETED" then return "the request had already completed (status ALREADY_COMPLETED)" end
+      return ("the request's status is %s"):format(body.status)
+    end
   end
   local text = body_text(e.body)
   if text ~= "" then return text end
@@ -124,7 +167,7 @@ end
 function M.from_core(fields, operation, decode)
   fields.operation = operation
   read_body(fields, decode)
-  return M.new(fields)
+  return M.new(fields)  -- scrubs what the body decoded into (detail, field_errors)
 end
 
 return M

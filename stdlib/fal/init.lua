@@ -113,6 +113,13 @@ fal.webhook = { verify = require("fal.webhook").verify }
 ---@field retry? fal.RetryPolicy how transient failures are retried
 ---@field journal? string a request journal (SQLite file) to record requests in and resume them from, as `falua --journal FILE`; set it before the first request
 ---@field max_in_flight? integer the most requests in flight at once across all tasks (runs, subscribes, submits); a 429 streak lowers it for a while [default: unlimited]
+---@field limits? fal.Limits caps on what a server can make the client hold
+---@field retry_log? boolean one line on stderr per retry [default: on when stderr is a terminal or FALUA_DEBUG is set]
+
+---@class fal.Limits Caps on sizes that come from the network; past one, the call fails with kind `limit` (docs/errors.md).
+---@field max_response_bytes? integer the largest reply body kept in memory [default: 268435456]
+---@field max_event_bytes? integer the largest server-sent event of a stream [default: 16777216]
+---@field max_message_bytes? integer the largest realtime WebSocket message [default: 67108864]
 
 ---@class fal.RetryPolicy Retries of transient failures (408, 409, 429, ingress 502/503/504, dropped connections): exponential backoff with jitter, as the Python client.
 ---@field max_attempts? integer attempts in all, the first included (1: no retries) [default: 10]
@@ -130,10 +137,14 @@ fal.webhook = { verify = require("fal.webhook").verify }
 ---@field retry fal.RetryPolicy the retry policy in force
 ---@field journal string? the open request journal's file
 ---@field max_in_flight integer? the in-flight limit (nil: unlimited)
+---@field limits fal.Limits the size caps in force (and `max_depth`, the fixed JSON nesting limit)
 local config_keys = {
   key = "line", run_url = "string", queue_url = "string", rest_url = "string", cdn_url = "string",
   user_agent = "line", retry = "table", journal = "string", max_in_flight = "positive",
+  limits = "table", retry_log = "boolean",
 }
+
+local limit_keys = { max_response_bytes = "positive", max_event_bytes = "positive", max_message_bytes = "positive" }
 
 local retry_keys = { max_attempts = "positive", base_delay = "number", max_delay = "number" }
 
@@ -168,6 +179,7 @@ function fal.config(settings)
   if settings ~= nil then
     options.check("fal.config", settings, config_keys)
     if settings.retry then check_retry(settings.retry) end
+    if settings.limits then options.check("fal.config", settings.limits, limit_keys) end
     if settings.max_in_flight and math.type(settings.max_in_flight) ~= "integer" then
       error(errors.usage("fal.config", "max_in_flight must be an integer >= 1"), 2)
     end

@@ -27,6 +27,15 @@ local describe = {
   table = "a table",
 }
 
+-- What a wrong value was, for the message: a number or boolean as itself ("got -1"), a short
+-- string quoted, anything else by its type.
+local function shown(v)
+  local t = type(v)
+  if t == "number" or t == "boolean" then return ("%s %s"):format(t, tostring(v)) end
+  if t == "string" and #v <= 40 then return ("string %q"):format(v) end
+  return t
+end
+
 -- Values sent as HTTP header lines ("line" options, "headers" tables) must not break the line:
 -- a line break would end the header and start another one.
 local function check_line_breaks(operation, label, value, kind)
@@ -58,7 +67,7 @@ function M.check(operation, opts, schema)
       error(errors.usage(operation, ("unknown option %q (known: %s)"):format(tostring(key), table.concat(known, ", "))), 3)
     end
     if not checks[kind](value) then
-      error(errors.usage(operation, ("option %s must be %s, got %s"):format(key, describe[kind], type(value))), 3)
+      error(errors.usage(operation, ("option %s must be %s, got %s"):format(key, describe[kind], shown(value))), 3)
     end
     check_line_breaks(operation, "option " .. key, value, kind)
   end
@@ -68,7 +77,7 @@ end
 --- Checks one positional argument.
 function M.arg(operation, position, name, value, kind)
   if not checks[kind](value) then
-    error(errors.usage(operation, ("argument #%d (%s) must be %s, got %s"):format(position, name, describe[kind], type(value))), 3)
+    error(errors.usage(operation, ("argument #%d (%s) must be %s, got %s"):format(position, name, describe[kind], shown(value))), 3)
   end
   check_line_breaks(operation, ("argument #%d (%s)"):format(position, name), value, kind)
   return value

@@ -22,10 +22,8 @@ local function forget(request_id) in_flight[request_id] = nil end
 scheduler.on_interrupt[#scheduler.on_interrupt + 1] = function()
   -- With a journal, the requests run on: the rerun collects their results instead of paying again.
   if journal.path() then in_flight = {} return end
-  for request_id, endpoint in pairs(in_flight) do
-    pcall(http.call, "falua", "cancel", endpoint, request_id, nil, { timeout = 5 })
-    in_flight[request_id] = nil
-  end
+  require("fal.cancel_in_flight").cancel(in_flight)
+  for request_id in pairs(in_flight) do in_flight[request_id] = nil end
 end
 
 local function request_options(operation, opts)

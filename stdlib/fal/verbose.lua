@@ -37,6 +37,9 @@ local function log(start, seconds, c, ...)
 end
 
 --- Turns the request log on.
-function M.enable() operation.log = log end
+function M.enable()
+  operation.log = log
+  core.configure({ retry_log = true })  -- retries, one line each, from Swift (RetryNotice)
+end
 
 return M

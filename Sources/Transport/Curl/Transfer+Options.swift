@@ -14,6 +14,10 @@ extension Transfer {
     func set(_ result: CURLcode) { if code == CURLE_OK { code = result } }
 
     set(falua_easy_setopt_string(easy, CURLOPT_URL, request.url))
+    // Only http(s), redirects included: never file://, ftp://, gopher://... whatever a config,
+    // result or redirect names (issue 8: file:///etc/hostname was read, gopher:// hung).
+    set(falua_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, Self.allowedProtocols))
+    set(falua_easy_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, Self.allowedProtocols))
     // The id, not the object, so a stale completion message can never reach freed memory.
     set(falua_easy_setopt_pointer(easy, CURLOPT_PRIVATE, UnsafeMutableRawPointer(bitPattern: UInt(id.raw))))
     set(falua_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
@@ -81,6 +85,9 @@ extension Transfer {
 
     return code == CURLE_OK ? nil : TransportError(curlCode: code, errorBuffer: errorBuffer)
   }
+
+  /// The schemes curl may use, for requests and redirects alike.
+  static let allowedProtocols = "http,https"
 
   private static func milliseconds(_ seconds: Double) -> Int {
     seconds <= 0 ? 1 : Int(min((seconds * 1000).rounded(.up), Double(Int32.max)))

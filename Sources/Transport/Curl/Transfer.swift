@@ -15,6 +15,9 @@ final class Transfer {
   var isPaused = false
 
   private let followsRedirects: Bool
+  private let maxBodyBytes: Int?
+  /// The body passed `maxBodyBytes`: the transfer was aborted for it.
+  private var exceededLimit = false
   private var onHead: ((Int, HTTPHeaders) -> Void)?
   private let onChunk: (([UInt8]) -> Bool)?
   private var head = ResponseHeadParser()
@@ -32,6 +35,7 @@ final class Transfer {
     self.id = id
     self.easy = easy
     self.followsRedirects = request.followRedirects
+    self.maxBodyBytes = request.maxBodyBytes
     self.onHead = onHead
     self.onChunk = onChunk
     self.completion = completion
@@ -59,6 +63,10 @@ final class Transfer {
   func receive(bodyBytes: UnsafeRawBufferPointer) -> Bool {
     guard !isCancelled else { return false }
     guard let onChunk else {
+      if let maxBodyBytes, body.count + bodyBytes.count > maxBodyBytes {
+        exceededLimit = true
+        return false
+      }
       body.append(contentsOf: bodyBytes)
       return true
     }
@@ -69,6 +77,12 @@ final class Transfer {
 
   /// The outcome once curl reports the transfer done; call after it left the multi handle.
   func result(_ code: CURLcode) -> Result<HTTPResponse, TransportError> {
+    if exceededLimit, let maxBodyBytes {
+      return .failure(
+        TransportError(
+          kind: .limit, message: "response body larger than the limit of \(maxBodyBytes) bytes",
+          curlCode: Int(code.rawValue)))
+    }
     guard code == CURLE_OK else { return .failure(TransportError(curlCode: code, errorBuffer: errorBuffer)) }
     var status = 0
     var version = 0

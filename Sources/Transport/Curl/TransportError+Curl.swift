@@ -10,6 +10,12 @@ extension TransportError {
       curlCode: Int(code.rawValue))
   }
 
+  /// A reply had begun to arrive and was cut short or garbled: the server got and handled the
+  /// request, so sending it again could run (and bill) it twice.
+  public var isPartialReply: Bool {
+    curlCode == Int(CURLE_PARTIAL_FILE.rawValue) || curlCode == Int(CURLE_WEIRD_SERVER_REPLY.rawValue)
+  }
+
   /// Groups curl codes by what a caller would do about them (retry, report, give up).
   static func kind(of code: CURLcode) -> Kind {
     switch code {

@@ -14,6 +14,9 @@ public struct HTTPRequest: Sendable {
   public var timeout: Double?
   /// Limit for connecting (DNS, TCP, TLS) in seconds; nil keeps curl's default.
   public var connectTimeout: Double?
+  /// The largest body kept in memory, in bytes; a longer one fails with kind `.limit`. nil: no
+  /// limit (streamed bodies are the consumer's to bound).
+  public var maxBodyBytes: Int?
   /// Protocol version to negotiate.
   public var httpVersion: HTTPVersion
   /// Follows up to 10 redirects when true; curl drops a custom Authorization header on a host change.

@@ -20,6 +20,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public static let receive = Kind("receive")
     /// TLS handshake or certificate verification failed.
     public static let tls = Kind("tls")
+    /// A limit of the client was exceeded (response body size).
+    public static let limit = Kind("limit")
     /// Anything else (bad URL, unsupported protocol, out of memory...).
     public static let other = Kind("other")
   }

@@ -16,8 +16,13 @@ public struct SSEParser {
   /// Bytes arrived since the last blank line (an event is under way).
   private var midEvent = false
 
+  /// The largest event (a line or its data lines together), in bytes; nil: no limit.
+  public var maxEventBytes: Int?
+  /// An event grew past `maxEventBytes`: the rest of the stream is ignored.
+  public private(set) var exceededLimit = false
+
   /// A parser at the start of a stream.
-  public init() {}
+  public init(maxEventBytes: Int? = nil) { self.maxEventBytes = maxEventBytes }
 
   /// True when bytes arrived after the last blank line: a stream ending now cut an event short.
   public var isMidEvent: Bool { midEvent || !line.isEmpty }
@@ -25,7 +30,14 @@ public struct SSEParser {
   /// Parses `chunk` and returns the events it completed, in order.
   public mutating func feed<Bytes: Collection>(_ chunk: Bytes) -> [SSEEvent] where Bytes.Element == UInt8 {
     var events: [SSEEvent] = []
+    guard !exceededLimit else { return events }
     for byte in chunk {
+      if let maxEventBytes, line.count + data.count > maxEventBytes {
+        exceededLimit = true
+        line.removeAll()
+        data.removeAll()
+        return events
+      }
       if atStreamStart {
         // A UTF-8 BOM (EF BB BF) at the very start is dropped; anything else ends the check.
         if line.count < 3, byte == [0xEF, 0xBB, 0xBF][line.count] {
