@@ -39,6 +39,7 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     // Past the cap the pipeline is stopped; an eighth more lets the cleanup (cancel requests) run.
     size_t cap = l->exceeded == FALUA_LIMIT_MEMORY ? l->max + l->max / 8 : l->max;
     if (l->used + (nsize - old) > cap) {
+      // Garbage counts until collected; the state collects eagerly (see install) to keep it small.
       exceed(l, FALUA_LIMIT_MEMORY);
       return NULL;
     }
@@ -59,6 +60,9 @@ static void limits_hook(lua_State *L, lua_Debug *ar) {
   }
   lua_pop(L, 1);
   if (!l->exceeded && l->deadline > 0 && now() > l->deadline) exceed(l, FALUA_LIMIT_TIME);
+  // Once over, every instruction of this coroutine raises: a `pcall` in a loop gets back control
+  // for one instruction only, and that one raises outside it.
+  if (l->exceeded) lua_sethook(L, limits_hook, LUA_MASKCOUNT, 1);
   if (l->exceeded == FALUA_LIMIT_TIME) luaL_error(L, "sandbox: time budget of %f s spent (max-time)", l->seconds);
   if (l->exceeded == FALUA_LIMIT_MEMORY) luaL_error(L, "sandbox: memory limit reached (max-memory)");
 }
@@ -74,6 +78,9 @@ void *falua_limits_install(lua_State *L, size_t max_bytes, falua_control *contro
   l->max = max_bytes;
   l->used = (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB, 0);
   lua_setallocf(L, limited_alloc, l);
+  // A new collection cycle as soon as the last one ends (pause 100%): garbage stays small
+  // next to the cap.
+  if (max_bytes) lua_gc(L, LUA_GCINC, 100, 0, 0);
   lua_sethook(L, limits_hook, LUA_MASKCOUNT, HOOK_COUNT);
   falua_set_resting_hook(limits_hook, LUA_MASKCOUNT, HOOK_COUNT);
   return l;

@@ -27,6 +27,19 @@ import Transport
     return String(decoding: try outcome!.get().body, as: UTF8.self)
   }
 
+  /// The status of a queued request once it has ended: a cancel is acted on by the runner when
+  /// it next looks, so this polls (up to 10 s) until the status is COMPLETED.
+  static func finalStatus(_ emulator: Emulator, _ endpoint: String, _ id: String) throws -> String {
+    let deadline = Date().addingTimeInterval(10)
+    var status = ""
+    repeat {
+      status = try get(emulator.queueURL + "/\(endpoint)/requests/\(id)/status")
+      if status.contains("\"COMPLETED\"") { break }
+      usleep(20_000)
+    } while Date() < deadline
+    return status
+  }
+
   @Test func configurationDoesNotReadTheEnvironmentUnlessAsked() throws {
     let configuration = FalRuntime.Configuration()
     #expect(configuration.key == nil && configuration.caBundle == nil && configuration.sandbox == nil)
@@ -190,7 +203,7 @@ import Transport
     }
     #expect(Date().timeIntervalSince(started) < 20)
     let id = try #require(requestID.value)
-    let status = try Self.get(emulator.queueURL + "/fal-ai/echo/requests/\(id)/status")
+    let status = try Self.finalStatus(emulator, "fal-ai/echo", id)
     #expect(status.contains("client_cancelled"), "\(status)")
     // The runtime goes on after the stop.
     let again = try runtime.load(code: "function main() return fal.run('fal-ai/echo', { x = 1 }).x end")

@@ -87,7 +87,6 @@ function dofile(path)
 end
 
 -- `require`: the preloaded modules, Lua files under the allowed folders, never C modules.
-package.cpath = ""
 local function lua_searcher(name)
   local path, err = package.searchpath(name, package.path)
   if not path then return "\n\t" .. err:gsub("^\n\t", "") end
@@ -97,7 +96,9 @@ local function lua_searcher(name)
   return chunk, path
 end
 local function native_searcher(name)
-  M.violation("no-native-code", ("require of C module '%s' is not allowed (rule: no-native-code)"):format(name), 3)
+  local path = package.searchpath(name, package.cpath) or package.searchpath(name:match("^[^.]*"), package.cpath)
+  if not path then return "\n\tno C module '" .. name .. "' (and none may be loaded in the sandbox)" end
+  M.violation("no-native-code", ("require of C module '%s' (%s) is not allowed (rule: no-native-code)"):format(name, path), 3)
 end
 package.searchers = { package.searchers[1], lua_searcher, native_searcher }
 

@@ -53,6 +53,7 @@ local function step(task, args)
       finish(task, true, pack(unpack(r, 2, r.n)))
     else
       task.traceback = debug.traceback(task.co)
+      raw_close(task.co)  -- frees the stack the error left (what a sandbox's memory cap counts)
       finish(task, false, pack(r[2]))
     end
   end
@@ -426,11 +427,11 @@ function M.run_task(fn, ...)
       end
     end
   end)
+  unobserved[task] = nil
   if not ok then
     for _, t in ipairs(M.tasks()) do t:cancel() end
     return false, err, debug.traceback()
   end
-  unobserved[task] = nil
   if task.ok then return true, unpack(task.values, 1, task.values.n) end
   return false, task.values[1], task.traceback
 end

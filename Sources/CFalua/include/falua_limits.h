@@ -28,6 +28,9 @@ falua_limit falua_limits_exceeded(void *limits);
 /// Bytes the state holds now, as the allocator counts them.
 size_t falua_limits_used(void *limits);
 
+/// A full garbage collection (lua_gc is variadic, which Swift cannot call).
+static inline void falua_collect_garbage(lua_State *L) { lua_gc(L, LUA_GCCOLLECT, 0); }
+
 /// Frees the handle (after lua_close of its state).
 void falua_limits_free(void *limits);
 
