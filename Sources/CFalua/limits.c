@@ -39,7 +39,7 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     // Past the cap the pipeline is stopped; an eighth more lets the cleanup (cancel requests) run.
     size_t cap = l->exceeded == FALUA_LIMIT_MEMORY ? l->max + l->max / 8 : l->max;
     if (l->used + (nsize - old) > cap) {
-      // Garbage counts until collected; the state collects eagerly (see install) to keep it small.
+      // Garbage counts until collected (Lua's default pacing: up to about as much again as live data).
       exceed(l, FALUA_LIMIT_MEMORY);
       return NULL;
     }
@@ -78,9 +78,6 @@ void *falua_limits_install(lua_State *L, size_t max_bytes, falua_control *contro
   l->max = max_bytes;
   l->used = (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB, 0);
   lua_setallocf(L, limited_alloc, l);
-  // A new collection cycle as soon as the last one ends (pause 100%): garbage stays small
-  // next to the cap.
-  if (max_bytes) lua_gc(L, LUA_GCINC, 100, 0, 0);
   lua_sethook(L, limits_hook, LUA_MASKCOUNT, HOOK_COUNT);
   falua_set_resting_hook(limits_hook, LUA_MASKCOUNT, HOOK_COUNT);
   return l;

@@ -122,7 +122,7 @@ public final class FalRuntime {
       try lua.call(arguments: 1, results: 1)
       lua.rawGet(field: "eval", in: -1)
       lua.push(source)
-      try lua.call(arguments: 1, results: 2)
+      try guarded { try lua.call(arguments: 1, results: 2) }
       let outcome = lua.string(at: -2) ?? "error"
       let text = lua.string(at: -1) ?? ""
       switch outcome {
