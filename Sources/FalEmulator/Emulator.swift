@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOPosix
 
 /// A local fal platform: a run server and a queue server on loopback, serving Lua apps on runner
 /// threads with the wire protocol of PROTOCOL.md.
@@ -182,7 +183,15 @@ public final class Emulator: @unchecked Sendable {
     store.stop()
     webhookSender.stop()
     let open = listeners.all
+    // Stop accepting, then let every connection already accepted finish its set-up before the
+    // listeners close: a connection set up after its listener's stream has ended is dropped
+    // half-made, and NIO traps on that ("Deinited NIOAsyncWriter without calling finish()").
+    // Set-up is a short chain of tasks on the event loops, so a few rounds of empty tasks on every
+    // loop flush it whatever the machine's load.
     for listener in open { try? listener.setOption(ChannelOptions.autoRead, value: false).wait() }
+    for _ in 0..<3 {
+      for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() { try? loop.submit {}.wait() }
+    }
     Thread.sleep(forTimeInterval: Self.drainTime)
     for listener in open { try? listener.close().wait() }
     // Servers with no open connection end by themselves; the rest are cancelled.

@@ -34,22 +34,33 @@ struct Serve: ParsableCommand {
     options.appsDirectory = apps
     options.report = { FileHandle.standardError.write(Data("falua serve: \($0)\n".utf8)) }
     if let faults { options.faults = try FaultPlan(parsing: faults, seed: seed) }
+    // Serve until SIGINT or SIGTERM. The handlers are installed (synchronously, unlike a dispatch
+    // source, which registers later) before the ready line: a parent that signals as soon as it
+    // reads that line must find them in place.
+    var fds: [Int32] = [-1, -1]
+    guard pipe(&fds) == 0 else { throw ValidationError("cannot create a pipe: \(String(cString: strerror(errno)))") }
+    stopWriteFD = fds[1]
+    // A parent may start us with these signals blocked (masks survive exec; a thread of Swift's
+    // pool blocks nearly all): a blocked SIGTERM would stay pending and the server never stop.
+    var stopSignals = sigset_t()
+    sigemptyset(&stopSignals)
+    for signo in [SIGINT, SIGTERM] {
+      sigaddset(&stopSignals, signo)
+      signal(signo) { _ in
+        var byte: UInt8 = 1
+        _ = write(stopWriteFD, &byte, 1)
+      }
+    }
+    pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     let emulator = try Emulator(options: options)
     try emulator.start()
     print("falua serve: run \(emulator.runURL) queue \(emulator.queueURL) apps \(emulator.appIDs.joined(separator: ","))")
     fflush(stdout)
-    // Serve until SIGINT or SIGTERM.
-    let stop = DispatchSemaphore(value: 0)
-    for signo in [SIGINT, SIGTERM] {
-      signal(signo, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
-      source.setEventHandler { stop.signal() }
-      source.resume()
-      sources.append(source)
-    }
-    stop.wait()
+    var byte: UInt8 = 0
+    while read(fds[0], &byte, 1) < 0 && errno == EINTR {}
     emulator.stop()
   }
 }
 
-nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
+/// Written by the signal handler (async-signal-safe: one write to a pipe).
+nonisolated(unsafe) private var stopWriteFD: Int32 = -1

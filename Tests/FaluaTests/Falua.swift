@@ -16,6 +16,9 @@ struct Falua {
     return directory.appendingPathComponent("falua")
   }
 
+  /// Seconds a child may run before it is killed (far above any test's need).
+  static let childDeadline: Double = 180
+
   struct Result {
     var status: Int32
     var stdout: String
@@ -42,6 +45,12 @@ struct Falua {
     process.standardError = err
     process.standardInput = stdin
     try process.run()
+    // No child outlives this bound: a test waiting on a stuck child fails (killed, status 9)
+    // instead of stalling the whole suite.
+    let pid = process.processIdentifier
+    DispatchQueue.global().asyncAfter(deadline: .now() + childDeadline) { [weak process] in
+      if let process, process.isRunning { kill(pid, SIGKILL) }
+    }
     if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
     try stdin.fileHandleForWriting.close()
     return (process, out, err)

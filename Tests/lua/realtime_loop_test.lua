@@ -1,6 +1,6 @@
 -- 10,000 realtime round trips on one connection, 16 in flight (fewer wake-ups, so the suite's
 -- timing-sensitive tests running beside it keep their CPU); every reply checked in order. The
--- sequential rate is measured by scripts/bench/realtime_roundtrip.lua.
+-- sequential rate is measured by scripts/bench/falua/realtime_roundtrip.lua.
 local t = require("support")
 
 local conn <close> = fal.realtime("fal-ai/realtime-echo")
