@@ -77,6 +77,9 @@ let package = Package(
       "FalRuntime", "FalEmulator", "FalClient", "Transport", "LuaKit",
     ]),
     .testTarget(name: "FaluaTests", dependencies: ["FalEmulator", "Transport", "FalClient"]),
+    // The embedding example (issue 13): a target of this package rather than a package of its own, so
+    // the tests build it with everything else, from the same checkout, in one build.
+    .executableTarget(name: "EmbedPipeline", dependencies: ["FalRuntime"], path: "Examples/EmbedPipeline"),
   ],
   swiftLanguageModes: [.v5]
 )

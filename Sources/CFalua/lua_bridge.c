@@ -65,33 +65,62 @@ int falua_pcall_traceback(lua_State *L, int nargs, int nresults) {
   return status;
 }
 
-// The innermost coroutine being resumed, for the interrupt hook. Lua code runs on one thread.
-static lua_State *volatile running = NULL;
-static volatile sig_atomic_t interrupted = 0;
+// Each runtime's state points at its falua_control through the main thread's extra space (which
+// every coroutine copies), so a stop reaches the coroutine running in that runtime and no other.
+// States without one (the emulator's) share a default; Ctrl-C goes to the signal target.
+static falua_control default_control;
+static falua_control *volatile signal_target = &default_control;
+
+static falua_control *control_of(lua_State *L) {
+  falua_control *c = *(falua_control **)lua_getextraspace(L);
+  return c ? c : &default_control;
+}
+
+void falua_control_attach(lua_State *L, falua_control *control) {
+  *(falua_control **)lua_getextraspace(L) = control;
+}
+
+void falua_set_signal_target(falua_control *control) { signal_target = control ? control : &default_control; }
+
+void falua_release_signal_target(falua_control *control) {
+  if (signal_target == control) signal_target = &default_control;
+}
 
 int falua_resume(lua_State *co, lua_State *from, int nargs, int *nresults) {
-  lua_State *outer = running;
-  running = co;
-  if (interrupted) falua_interrupt();
+  falua_control *c = control_of(co);
+  lua_State *outer = c->running;
+  c->running = co;
+  if (c->interrupted) falua_control_interrupt(c);
   int status = lua_resume(co, from, nargs, nresults);
-  running = outer;
+  c->running = outer;
   return status;
+}
+
+// The hook a coroutine returns to after an interrupt (the sandbox's limits hook), or none.
+static lua_Hook resting_hook = NULL;
+static int resting_mask = 0, resting_count = 0;
+
+void falua_set_resting_hook(lua_Hook hook, int mask, int count) {
+  resting_hook = hook;
+  resting_mask = mask;
+  resting_count = count;
 }
 
 static void interrupt_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
-  lua_sethook(L, NULL, 0, 0);
+  lua_sethook(L, resting_hook, resting_mask, resting_count);
   luaL_error(L, "interrupted");
 }
 
-void falua_interrupt(void) {
-  interrupted = 1;
-  lua_State *L = running;
+void falua_control_interrupt(falua_control *c) {
+  c->interrupted = 1;
+  lua_State *L = c->running;
   if (L) lua_sethook(L, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
-void falua_clear_interrupt(void) { interrupted = 0; }
-int falua_interrupted(void) { return interrupted; }
+void falua_interrupt(void) { falua_control_interrupt(signal_target); }
+void falua_clear_interrupt(void) { signal_target->interrupted = 0; }
+int falua_interrupted(void) { return signal_target->interrupted; }
 
 int falua_lua_resume(lua_State *L) {
   lua_State *co = lua_tothread(L, 1);

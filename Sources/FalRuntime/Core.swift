@@ -16,6 +16,8 @@ final class Core {
   private var nextID = 1
   private var inFlight: [Int: () -> Void] = [:]
   private var finished: [(id: Int, outcome: Outcome)] = []
+  /// This runtime's interrupt state (Ctrl-C, a stop from another thread, a sandbox violation).
+  let interrupt: InterruptControl
 
   /// How an operation ended.
   enum Outcome {
@@ -34,7 +36,10 @@ final class Core {
   init(client: FalClient, loop: EventLoop) {
     self.client = client
     self.loop = loop
+    interrupt = InterruptControl(wakeFD: loop.wakeFD)
   }
+
+  deinit { interrupt.close() }
 
   private func makeID() -> Int {
     defer { nextID += 1 }
@@ -111,11 +116,11 @@ final class Core {
   }
 
   /// Whether Ctrl-C was pressed and not yet handled.
-  var isInterrupted: Bool { falua_interrupted() != 0 }
+  var isInterrupted: Bool { falua_control_interrupted(interrupt.pointer) != 0 }
 
   /// Clears a handled Ctrl-C so the next one interrupts again.
   func resetInterrupt() {
-    falua_clear_interrupt()
+    falua_control_clear(interrupt.pointer)
     Interrupt.reset()
   }
 }

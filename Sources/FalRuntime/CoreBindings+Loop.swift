@@ -39,7 +39,7 @@ extension CoreBindings {
         return 1
       },
       "clear_interrupt": { _ in
-        falua_clear_interrupt()
+        falua_control_clear(core.interrupt.pointer)
         return 0
       },
       "now": { lua in

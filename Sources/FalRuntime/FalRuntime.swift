@@ -11,8 +11,16 @@ import Transport
 /// The falua runtime: a Lua state with `fal` loaded, its scheduler, and the libcurl loop it drives.
 /// Embed it to run workflows from Swift. Not thread-safe: use it from one thread.
 public final class FalRuntime {
+  // Declared before `limits`, so the state is closed before the limits it allocates through go.
   private let vm: LuaVM
   let core: Core
+  /// The sandbox's checks and limits (nil: not sandboxed).
+  let sandboxGuard: SandboxGuard?
+  private let limits: LimitsOwner?
+  /// Called for the progress of long work (a queued request, an upload); set it before the work.
+  public var onProgress: ((FalProgress) -> Void)? { didSet { installCallbacks() } }
+  /// Called for each log line an app sends while its queued request runs.
+  public var onLog: ((FalLogLine) -> Void)? { didSet { installCallbacks() } }
 
   /// The state's stack API, for hosts that add their own functions.
   public var lua: Lua { vm.lua }
@@ -23,13 +31,40 @@ public final class FalRuntime {
     set { core.client.config = newValue }
   }
 
-  /// Creates a runtime with `config` (by default from the environment, DESIGN.md §6).
-  public init(config: FalConfig = .fromEnvironment()) throws {
-    let loop = try EventLoop()
-    core = Core(client: FalClient(config: config, loop: loop), loop: loop)
+  /// Creates a runtime with `config` (by default from the environment, DESIGN.md §6); the CA
+  /// bundle comes from `CURL_CA_BUNDLE` or `SSL_CERT_FILE` as for the command.
+  public convenience init(config: FalConfig = .fromEnvironment()) throws {
+    var configuration = Configuration.fromEnvironment()
+    configuration.client = config
+    try self.init(configuration: configuration)
+  }
+
+  /// Creates a runtime from `configuration` alone: the environment is not read.
+  public init(configuration: Configuration) throws {
+    let loop = try EventLoop(caBundle: configuration.caBundle)
+    let client = FalClient(config: configuration.client, loop: loop)
+    client.retryPolicy = configuration.retry
+    core = Core(client: client, loop: loop)
     vm = LuaVM()
-    Stdlib.install(in: vm.lua, core: core)
-    try vm.lua.run("fal = require('fal')", name: "=falua")
+    falua_control_attach(vm.lua.state, core.interrupt.pointer)
+    if let sandbox = configuration.sandbox {
+      // The allocator and hook go in before any coroutine exists, so every task inherits the hook.
+      let owner = LimitsOwner(
+        falua_limits_install(vm.lua.state, sandbox.maxMemory.map { max(0, $0) } ?? 0, core.interrupt.pointer))
+      limits = owner
+      sandboxGuard = SandboxGuard(policy: sandbox, config: configuration.client, limits: owner.pointer,
+        interrupt: core.interrupt)
+    } else {
+      limits = nil
+      sandboxGuard = nil
+    }
+    Stdlib.install(in: vm.lua, core: core, sandbox: sandboxGuard)
+    do {
+      if sandboxGuard != nil { try vm.lua.run("require('fal.sandbox')", name: "=falua") }
+      try vm.lua.run("fal = require('fal')", name: "=falua")
+    } catch {
+      throw FalRuntimeError(message: String(describing: error), traceback: nil, kind: "internal")
+    }
   }
 
   /// Runs a Lua file as the main task with `arguments` (`arg` and `...`, as lua.c does).
@@ -87,7 +122,7 @@ public final class FalRuntime {
       try lua.call(arguments: 1, results: 1)
       lua.rawGet(field: "eval", in: -1)
       lua.push(source)
-      try lua.call(arguments: 1, results: 2)
+      try guarded { try lua.call(arguments: 1, results: 2) }
       let outcome = lua.string(at: -2) ?? "error"
       let text = lua.string(at: -1) ?? ""
       switch outcome {
@@ -103,7 +138,7 @@ public final class FalRuntime {
 
   /// Installs a SIGINT handler for this runtime: the first Ctrl-C interrupts the running code and
   /// cancels in-flight queue requests; a second one exits at once with status 130.
-  public func installInterruptHandler() { Interrupt.install(wakeFD: core.loop.wakeFD) }
+  public func installInterruptHandler() { Interrupt.install(wakeFD: core.loop.wakeFD, control: core.interrupt.pointer) }
 
   // Runs the function on the stack top (with `arguments` as `...`) under the scheduler.
   private func runMainTask(arguments: [String]) throws {
@@ -120,14 +155,14 @@ public final class FalRuntime {
     for value in arguments { lua.push(value) }
     defer { lua.top = function - 1 }
     do {
-      try lua.call(arguments: Int32(arguments.count + 1), results: 4)
+      try guarded { try lua.call(arguments: Int32(arguments.count + 1), results: 4) }
     } catch {
       throw FalRuntimeError(message: String(describing: error), traceback: nil, kind: "internal")
     }
     // fal.main returns ok, message, traceback, kind
     if lua.bool(at: -4) { return }
     let kind = lua.string(at: -1) ?? "error"
-    if kind == "interrupted" { core.resetInterrupt() }
+    if kind == "interrupted" || kind == "sandbox" { core.resetInterrupt() }
     throw FalRuntimeError(message: lua.string(at: -3) ?? "error", traceback: lua.string(at: -2), kind: kind)
   }
 

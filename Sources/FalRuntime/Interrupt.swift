@@ -7,8 +7,9 @@ enum Interrupt {
   nonisolated(unsafe) private static var wakeFD: Int32 = -1
   nonisolated(unsafe) private static var presses: sig_atomic_t = 0
 
-  static func install(wakeFD fd: Int32) {
+  static func install(wakeFD fd: Int32, control: UnsafeMutablePointer<falua_control>) {
     wakeFD = fd
+    falua_set_signal_target(control)
     // A parent may start us with SIGINT blocked (signal masks survive exec): take it back.
     var blocked = sigset_t()
     sigemptyset(&blocked)

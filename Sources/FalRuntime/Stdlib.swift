@@ -5,7 +5,7 @@ import LuaKit
 /// Registers the Lua half of the API: `fal.core` (the Swift primitives), `fal.json` (the C codec)
 /// and every embedded `stdlib/fal` module, as `package.preload` entries so `require` finds them.
 enum Stdlib {
-  static func install(in lua: Lua, core: Core) {
+  static func install(in lua: Lua, core: Core, sandbox: SandboxGuard? = nil) {
     lua.getGlobal("package")
     lua.rawGet(field: "preload", in: -1)
     let preload = lua.absolute(-1)
@@ -15,6 +15,14 @@ enum Stdlib {
       return 1
     })
     lua.rawSet(field: "fal.core", in: preload)
+
+    if let sandbox {
+      lua.push(function: { lua in
+        sandbox.push(onto: lua)
+        return 1
+      })
+      lua.rawSet(field: "fal.sandbox_core", in: preload)
+    }
 
     lua.push(cFunction: falua_open_json)
     lua.rawSet(field: "fal.json", in: preload)

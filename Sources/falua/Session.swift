@@ -14,6 +14,8 @@ struct SessionOptions: ParsableArguments {
 
   @Flag(name: [.customShort("v"), .long], help: "Log every request on stderr: method, endpoint, status, time.")
   var verbose = false
+
+  @OptionGroup var sandbox: SandboxOptions
 }
 
 /// A runtime ready to use: the configuration from the environment (or pointing at an in-process
@@ -44,7 +46,10 @@ final class Session {
       config.cdnURL = started.cdnURL
       emulator = started
     }
-    runtime = try FalRuntime(config: config)
+    var configuration = FalRuntime.Configuration.fromEnvironment()
+    configuration.client = config
+    configuration.sandbox = try options.sandbox.policy()
+    runtime = try FalRuntime(configuration: configuration)
     runtime.installInterruptHandler()
     let lua = LuaCalls(runtime)
     lua.setProgress(enabled: !options.quiet && Terminal.isTerminal(STDERR_FILENO), width: Terminal.columns)

@@ -10,6 +10,9 @@ M.enabled = false
 M.hidden = false  -- the REPL hides it while the user types
 M.width = 80      -- terminal columns, set by the host
 M.delay = 0.25    -- work shorter than this shows nothing
+-- An embedding host's callback (fal.embed): called as listener(activity, "update"|"finish"),
+-- whether or not the line is shown.
+M.listener = nil
 
 local SPINNER = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏" }
 
@@ -124,13 +127,13 @@ end
 --- `total` its size). Returns the activity (close it, or use it as a `<close>` variable), or nil
 --- when the display is off.
 function M.start(kind, label, total)
-  if not M.enabled then return nil end
+  if not M.enabled and not M.listener then return nil end
   local scheduler = require("fal.scheduler")
   local a = setmetatable({ kind = kind, label = label, total = total, started = core.now(),
     owner = scheduler.current() }, Activity)
   active[a] = true
   order[#order + 1] = a
-  if not ticker and scheduler.current() then
+  if M.enabled and not ticker and scheduler.current() then
     ticker = scheduler.spawn(tick)
     ticker.internal = true  -- not one of the user's tasks
   end
@@ -141,12 +144,14 @@ end
 function Activity.update(self, status, sent)
   if status then self.status = status end
   if sent then self.sent = sent end
+  if M.listener then pcall(M.listener, self, "update") end
 end
 
 -- The work ended: the line disappears (or the summary counts it done).
 function Activity.finish(self)
   if not active[self] then return end
   active[self] = nil
+  if M.listener then pcall(M.listener, self, "finish") end
   for i, a in ipairs(order) do
     if a == self then table.remove(order, i) break end
   end

@@ -53,6 +53,7 @@ local function step(task, args)
       finish(task, true, pack(unpack(r, 2, r.n)))
     else
       task.traceback = debug.traceback(task.co)
+      raw_close(task.co)  -- frees the stack the error left (what a sandbox's memory cap counts)
       finish(task, false, pack(r[2]))
     end
   end
@@ -174,6 +175,13 @@ end
 
 --- The running task (nil outside tasks).
 function M.current() return current end
+
+-- Every task not yet finished (the REPL counts and cancels them).
+function M.tasks()
+  local list = {}
+  for task in pairs(unfinished) do list[#list + 1] = task end
+  return list
+end
 
 --- Waits for the task to end and returns how: `true, values...` (what its function returned) or
 --- `false, err` (what it raised). It never raises the task's error. With `timeout`, returns
@@ -372,10 +380,13 @@ end
 -- requests) run first, synchronously.
 M.on_interrupt = {}
 
+-- Set by the sandbox (fal.sandbox): the error of a violation that stopped the program, if any.
+M.stop_reason = nil
+
 local function interrupt()
   core.clear_interrupt()
   for _, hook in ipairs(M.on_interrupt) do pcall(hook) end
-  error(errors.interrupted(), 0)
+  error(M.stop_reason and M.stop_reason() or errors.interrupted(), 0)
 end
 
 --- Runs `fn(...)` as the main task and drives the loop until it and every task it spawned have
@@ -434,11 +445,11 @@ function M.run_task(fn, ...)
       end
     end
   end)
+  unobserved[task] = nil
   if not ok then
     for _, t in ipairs(M.tasks()) do t:cancel() end
     return false, err, debug.traceback()
   end
-  unobserved[task] = nil
   if task.ok then return true, unpack(task.values, 1, task.values.n) end
   return false, task.values[1], task.traceback
 end
@@ -454,6 +465,8 @@ function M.turn(timeout)
     unobserved[task] = nil
     failed[#failed + 1] = task.values[1]
   end
+  local live = 0
+  for _ in pairs(unfinished) do live = live + 1 end
   return live, failed
 end
 

@@ -3,3 +3,4 @@
 #include "falua_lua.h"
 #include "falua_json.h"
 #include "falua_msgpack.h"
+#include "falua_limits.h"

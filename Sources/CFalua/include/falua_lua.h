@@ -6,6 +6,7 @@
 #include <lua5.4/lua.h>
 #include <lua5.4/lauxlib.h>
 #include <lua5.4/lualib.h>
+#include <signal.h>
 
 static inline int falua_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int falua_upvalueindex(int i) { return lua_upvalueindex(i); }
@@ -35,18 +36,41 @@ void falua_push_swift_function(lua_State *L, falua_swift_fn fn, void *context, v
 /// traceback, as lua.c does. On error the rendered string is on the stack top.
 int falua_pcall_traceback(lua_State *L, int nargs, int nresults);
 
+/// A runtime's interrupt state: the innermost coroutine being resumed (where an interrupt raises)
+/// and whether an interrupt (Ctrl-C, a stop, a sandbox violation) is pending.
+typedef struct falua_control {
+  lua_State *volatile running;
+  volatile sig_atomic_t interrupted;
+} falua_control;
+
+/// Gives the state `L` (before it creates coroutines) its own interrupt state.
+void falua_control_attach(lua_State *L, falua_control *control);
+/// Interrupts the runtime of `control` (async-signal-safe, callable from any thread): its running
+/// Lua code raises "interrupted" at its next instruction count hook.
+void falua_control_interrupt(falua_control *control);
+/// Whether the runtime of `control` was interrupted and not cleared.
+static inline int falua_control_interrupted(falua_control *control) { return control->interrupted; }
+/// Clears the pending interrupt of `control` (after it was handled).
+static inline void falua_control_clear(falua_control *control) { control->interrupted = 0; }
+/// Where Ctrl-C goes (falua_interrupt); NULL: the shared default.
+void falua_set_signal_target(falua_control *control);
+/// Ctrl-C goes to the shared default again if it went to `control` (its runtime is going away).
+void falua_release_signal_target(falua_control *control);
+
 /// lua_resume that records which coroutine runs, so that an interrupt can reach it.
 int falua_resume(lua_State *co, lua_State *from, int nargs, int *nresults);
 
 /// `coroutine.resume` through falua_resume: (co, args...) -> true, results... | false, err.
 int falua_lua_resume(lua_State *L);
 
-/// Called from a SIGINT handler (async-signal-safe): the running Lua code raises "interrupted" at its
-/// next instruction count hook.
+/// Called from a SIGINT handler (async-signal-safe): interrupts the signal target's runtime.
 void falua_interrupt(void);
-/// Clears a pending interrupt (after it was handled).
+/// The hook a coroutine gets back once an interrupt was raised in it (the sandbox's limits), so
+/// that catching the interrupt does not remove it.
+void falua_set_resting_hook(lua_Hook hook, int mask, int count);
+/// Clears the signal target's pending interrupt (after it was handled).
 void falua_clear_interrupt(void);
-/// 1 once falua_interrupt was called and not cleared.
+/// 1 once the signal target was interrupted and not cleared.
 int falua_interrupted(void);
 
 #endif

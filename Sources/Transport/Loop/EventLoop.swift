@@ -36,7 +36,7 @@ public final class EventLoop {
   }
 
   /// Creates a loop that verifies TLS peers against `caBundle` (nil: curl's built-in default).
-  init(caBundle: String?) throws {
+  public init(caBundle: String?) throws {
     guard Self.curlGlobalInit == CURLE_OK else {
       throw TransportError(curlCode: Self.curlGlobalInit, errorBuffer: "")
     }

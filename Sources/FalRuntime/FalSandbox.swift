@@ -1,0 +1,188 @@
+import CFalua
+import FalClient
+import Foundation
+import LuaKit
+
+extension FalRuntime {
+  /// What code run in sandbox mode may do (docs/sandbox.md). Everything else it tries raises an
+  /// error of kind "sandbox" naming the rule, and stops the pipeline (its queue requests are
+  /// cancelled on the server); the host goes on.
+  public struct Sandbox: Sendable, Equatable {
+    /// Folders whose files (and subfolders') the code may read.
+    public var allowRead: [String]
+    /// Folders under which the code may create, write and replace files (also readable).
+    public var allowWrite: [String]
+    /// The most memory the Lua state may hold, in bytes (nil: no cap).
+    public var maxMemory: Int?
+    /// The longest one run or call may take, in seconds of wall-clock time (nil: no limit).
+    public var maxTime: Double?
+    /// Hosts reachable besides those of the configured fal URLs: `host`, `host:port`, or
+    /// `*.domain` for any subdomain (results on the real platform come from `*.fal.media`).
+    public var extraHosts: [String]
+
+    /// A sandbox allowing nothing but requests to the configured fal hosts and `*.fal.media`.
+    public init(allowRead: [String] = [], allowWrite: [String] = [], maxMemory: Int? = nil, maxTime: Double? = nil,
+      extraHosts: [String] = ["*.fal.media"])
+    {
+      self.allowRead = allowRead
+      self.allowWrite = allowWrite
+      self.maxMemory = maxMemory
+      self.maxTime = maxTime
+      self.extraHosts = extraHosts
+    }
+
+    /// Parses a size with an optional K, M or G suffix (powers of 1024): "64M", "512k", "1048576".
+    public static func parseSize(_ text: String) -> Int? {
+      let units: [Character: Int] = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
+      var digits = text.trimmingCharacters(in: .whitespaces).lowercased()
+      if digits.hasSuffix("b") { digits.removeLast() }
+      var scale = 1
+      if let last = digits.last, let unit = units[last] {
+        scale = unit
+        digits.removeLast()
+      }
+      guard let value = Int(digits), value > 0, value <= Int.max / scale else { return nil }
+      return value * scale
+    }
+  }
+}
+
+/// The checks sandbox.lua asks Swift for (`require("fal.sandbox_core")`): whether a path may be
+/// read or written (after resolving `..` and symbolic links), whether a URL's host is allowed, and
+/// which resource limit was exceeded.
+final class SandboxGuard {
+  let policy: FalRuntime.Sandbox
+  let limits: UnsafeMutableRawPointer?
+  private let interrupt: InterruptControl
+  private let readable: [String]
+  private let writable: [String]
+  private let hosts: [String]
+
+  init(policy: FalRuntime.Sandbox, config: FalConfig, limits: UnsafeMutableRawPointer?, interrupt: InterruptControl) {
+    self.policy = policy
+    self.limits = limits
+    self.interrupt = interrupt
+    writable = policy.allowWrite.map(Self.resolve)
+    readable = policy.allowRead.map(Self.resolve) + writable
+    var hosts = [config.runURL, config.queueURL, config.restURL, config.cdnURL].compactMap(Self.authority)
+    hosts += config.backupHosts.values.map { $0.lowercased() }
+    hosts += policy.extraHosts.map { $0.lowercased() }
+    self.hosts = hosts
+  }
+
+  /// `path` made absolute with `..`, `.` and symbolic links resolved; a missing file resolves
+  /// through its nearest existing parent, so a new file's location is checked too.
+  static func resolve(_ path: String) -> String {
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    var pending: [String] = []
+    var existing = (absolute as NSString).standardizingPath
+    while realpath(existing, nil) == nil, existing != "/" {
+      pending.insert((existing as NSString).lastPathComponent, at: 0)
+      existing = (existing as NSString).deletingLastPathComponent
+    }
+    guard let real = realpath(existing, nil) else { return existing }
+    defer { free(real) }
+    var resolved = String(cString: real)
+    for part in pending where part != "." {
+      resolved = part == ".." ? (resolved as NSString).deletingLastPathComponent : (resolved as NSString).appendingPathComponent(part)
+    }
+    return resolved
+  }
+
+  private static func inside(_ path: String, _ folders: [String]) -> Bool {
+    folders.contains { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+  }
+
+  /// nil when `path` may be read, else the reason.
+  func checkRead(_ path: String) -> String? {
+    Self.inside(Self.resolve(path), readable) ? nil : "reading \(path) is not allowed (rule: allow-read)"
+  }
+
+  /// nil when `path` may be written, else the reason.
+  func checkWrite(_ path: String) -> String? {
+    Self.inside(Self.resolve(path), writable) ? nil : "writing \(path) is not allowed (rule: allow-write)"
+  }
+
+  /// The lowercased `host[:port]` of an absolute URL.
+  static func authority(_ url: String) -> String? {
+    guard let start = url.range(of: "://") else { return nil }
+    let rest = url[start.upperBound...]
+    let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+    var authority = String(rest[..<end]).lowercased()
+    if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }
+    return authority.isEmpty ? nil : authority
+  }
+
+  /// nil when `url` may be fetched (a `data:` URI, or a host allowed), else the reason.
+  func checkURL(_ url: String) -> String? {
+    if url.lowercased().hasPrefix("data:") { return nil }
+    guard let authority = Self.authority(url) else { return "\(url) is not an absolute URL (rule: hosts)" }
+    let host = authority.hasPrefix("[")
+      ? String(authority.prefix { $0 != "]" }) + "]"
+      : String(authority.prefix { $0 != ":" })
+    let allowed = hosts.contains { entry in
+      if entry.hasPrefix("*.") { return host.hasSuffix(entry.dropFirst(1)) }
+      return entry == authority || (!entry.contains(":") && entry == host)
+    }
+    return allowed ? nil : "the host \(authority) is not one of the configured fal hosts (rule: hosts)"
+  }
+
+  /// The limit exceeded since the last arm: its rule and message.
+  func exceeded() -> (rule: String, message: String)? {
+    guard let limits else { return nil }
+    switch falua_limits_exceeded(limits) {
+    case FALUA_LIMIT_MEMORY:
+      let mib = Double(policy.maxMemory ?? 0) / 1_048_576
+      return ("max-memory", String(format: "memory limit of %g MiB reached (rule: max-memory)", mib))
+    case FALUA_LIMIT_TIME:
+      return ("max-time", String(format: "time budget of %g s spent (rule: max-time)", policy.maxTime ?? 0))
+    default: return nil
+    }
+  }
+
+  /// The `fal.sandbox_core` table.
+  func push(onto lua: Lua) {
+    lua.newTable()
+    func checker(_ check: @escaping (String) -> String?) -> LuaFunction {
+      { lua in
+        guard let value = lua.string(at: 1) else {
+          lua.pushNil()
+          lua.push("expected a string, got \(lua.type(at: 1).name)")
+          return 2
+        }
+        if let reason = check(value) {
+          lua.pushNil()
+          lua.push(reason)
+          return 2
+        }
+        lua.push(true)
+        return 1
+      }
+    }
+    lua.register([
+      "check_read": checker(checkRead),
+      "check_write": checker(checkWrite),
+      "check_url": checker(checkURL),
+      // () -> rule, message | nil
+      "exceeded": { [unowned self] lua in
+        guard let (rule, message) = exceeded() else { return 0 }
+        lua.push(rule)
+        lua.push(message)
+        return 2
+      },
+      // Stops the pipeline as Ctrl-C does.
+      "interrupt": { [interrupt] _ in
+        falua_control_interrupt(interrupt.pointer)
+        return 0
+      },
+    ])
+  }
+}
+
+/// Owns the C limits of a sandboxed state; released after the state is closed (FalRuntime declares
+/// it after its LuaVM).
+final class LimitsOwner {
+  let pointer: UnsafeMutableRawPointer?
+  init(_ pointer: UnsafeMutableRawPointer?) { self.pointer = pointer }
+  deinit { if let pointer { falua_limits_free(pointer) } }
+}
