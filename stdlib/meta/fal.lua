@@ -13,6 +13,8 @@
 ---@field user_agent string the `User-Agent` header
 ---@field has_key boolean whether a key is set
 ---@field retry fal.RetryPolicy the retry policy in force
+---@field journal? string the open request journal's file
+---@field max_in_flight? integer the in-flight limit (nil: unlimited)
 ---@field limits fal.Limits the size caps in force (and `max_depth`, the fixed JSON nesting limit)
 
 ---@class fal.DownloadAllOptions
@@ -67,6 +69,9 @@
 ---@field max_event_bytes? integer the largest server-sent event of a stream (default 16777216)
 ---@field max_message_bytes? integer the largest realtime WebSocket message (default 67108864)
 
+---@class fal.MapOptions
+---@field concurrency? integer the most calls of `fn` running at once (default 8)
+
 ---@class fal.MsgpackOptions
 ---@field name? string the name of the value in error messages (default "value")
 
@@ -91,6 +96,11 @@
 ---@field start_timeout? number server-side deadline until a runner starts the request (HTTP 504 past it); more than 1 (seconds)
 ---@field hint? string routing hint: requests with the same hint go to the same runner when possible
 
+---@class fal.RetryOptions
+---@field attempts? integer attempts in all, the first included (default 3)
+---@field backoff? number|fun(attempt: integer): number the pause before the second attempt, doubled at each next one; or a function of the attempt that failed giving the pause (seconds; default 0.5)
+---@field when? fun(err: any): boolean which errors to retry (default all but usage, interrupted and cancelled)
+
 ---@class fal.RetryPolicy
 ---Retries of transient failures (408, 409, 429, ingress 502/503/504, dropped connections): exponential backoff with jitter, as the Python client.
 ---@field max_attempts? integer attempts in all, the first included (1: no retries) (default 10)
@@ -109,6 +119,8 @@
 ---@field cdn_url? string base URL of the CDN for uploads (default https://v3.fal.media)
 ---@field user_agent? string the `User-Agent` header (default falua/0.1)
 ---@field retry? fal.RetryPolicy how transient failures are retried
+---@field journal? string a request journal (SQLite file) to record requests in and resume them from, as `falua --journal FILE`; set it before the first request
+---@field max_in_flight? integer the most requests in flight at once across all tasks (runs, subscribes, submits); a 429 streak lowers it for a while (default unlimited)
 ---@field limits? fal.Limits caps on what a server can make the client hold
 ---@field retry_log? boolean one line on stderr per retry (default on when stderr is a terminal or FALUA_DEBUG is set)
 
@@ -455,6 +467,97 @@ function fal.wait_any(tasks) end
 ---```
 ---@param seconds number how long, 0 or more
 function fal.sleep(seconds) end
+
+---Calls `fn(item, index)` for every item of the list `items`, as tasks, at most
+---`opts.concurrency` at a time, and returns when all have ended. `results[i]` is the first value
+---`fn` returned for item i; `failures` is nil when every call succeeded, else a table from index
+---to the error raised (the other results are still there). Order is preserved whatever order
+---the calls end in. Ctrl-C (or cancelling the calling task) cancels the items not yet done.
+---
+---* Yields: waits for every call.
+---* Raises `usage`: `items` is not a table, `fn` is not callable, a bad concurrency
+---
+---```lua
+---local prompts = { "a fox", "a cat", "an owl" }
+---local results, failures = fal.map(prompts, function(prompt, i)
+---  return fal.subscribe("fal-ai/echo", { prompt = prompt, i = i })
+---end, { concurrency = 2 })
+---print(#results, results[3].prompt, failures)
+---```
+---@param items any[] the items (a list)
+---@param fn fun(item: any, index: integer): any the function to call on each
+---@param opts? fal.MapOptions
+---@return any[] results # one result per item, by index
+---@return table<integer, fal.Error|any>? failures # the errors by index, or nil when none
+function fal.map(items, fn, opts) end
+
+---Returns a semaphore of `n` slots, to bound how many tasks do something at once.
+---
+---* Raises `usage`: `n` is not a positive integer
+---
+---```lua
+---local sem = fal.semaphore(2)
+---local inside, most = 0, 0
+---local tasks = {}
+---for i = 1, 6 do
+---  tasks[i] = fal.spawn(function()
+---    return sem:with(function()
+---      inside = inside + 1
+---      most = math.max(most, inside)
+---      fal.sleep(0.01)
+---      inside = inside - 1
+---      return i
+---    end)
+---  end)
+---end
+---fal.wait_all(tasks)
+---print("at most " .. most .. " at once")
+---```
+---@param n integer the slots, 1 or more
+---@return fal.Semaphore semaphore # the semaphore
+function fal.semaphore(n) end
+
+---Calls `fn()` and returns what it returns; when it raises, calls it again after a pause, up
+---to `attempts` times in all, and raises the last error if every attempt failed. Misuse,
+---Ctrl-C and cancellation are not retried.
+---
+---* Yields: waits between attempts.
+---* Raises a string: the last attempt's error, as raised (any kind)
+---* Raises `usage`: a bad option
+---
+---```lua
+---local calls = 0
+---local out = fal.retry(function()
+---  calls = calls + 1
+---  if calls < 3 then error("flaky") end
+---  return fal.run("fal-ai/echo", { calls = calls })
+---end, { attempts = 5, backoff = 0.01 })
+---print(out.calls, calls)
+---```
+---@param fn function the step to run
+---@param opts? fal.RetryOptions
+---@return any ... # what `fn` returned
+function fal.retry(fn, opts) end
+
+---Runs `fn(...)` as a task and returns what it returns, or raises a `timeout` error if it has
+---not ended after `seconds`; the task is then cancelled (its transfers stop; a queue request it
+---submitted runs on, cancel it with `handle:cancel` if needed). An error of `fn` is raised as is.
+---
+---* Yields: waits for `fn`.
+---* Raises `timeout`: `fn` did not end in time
+---* Raises `usage`: a bad duration or `fn` not callable
+---
+---```lua
+---local out = fal.timeout(5, fal.run, "fal-ai/echo", { fast = true })
+---print(out.fast)
+---local ok, err = pcall(fal.timeout, 0.05, fal.sleep, 10)
+---print(ok, err.kind)
+---```
+---@param seconds number the deadline, 0 or more
+---@param fn function the function to run
+---@param ... any its arguments
+---@return any ... # what `fn` returned
+function fal.timeout(seconds, fn, ...) end
 
 ---Uploads bytes in memory to fal's CDN and returns the file's URL, to pass in an input. Above
 ---100 MiB the upload is multipart (10 MiB parts, 10 at a time); a failed CDN upload falls back to
@@ -962,5 +1065,50 @@ function Task:cancel() end
 ---```
 ---@return "ready"|"blocked"|"done" state # the state
 function Task:status() end
+
+---@class fal.Semaphore
+---A counter of free slots, from `fal.semaphore`; tasks wait for a slot.
+---@field size integer the slots in all
+local Semaphore = {}
+
+---Takes a slot, waiting in line for one when none is free. Pair it with `sem:release()`, or use
+---`sem:with`, which cannot forget to.
+---
+---* Yields: waits for a free slot.
+---* Raises `usage`: a wait outside any task
+---
+---```lua
+---local sem = fal.semaphore(1)
+---sem:acquire()
+---print(tostring(sem))
+---sem:release()
+---```
+function Semaphore:acquire() end
+
+---Gives a slot back: the first task in line gets it.
+---
+---```lua
+---local sem = fal.semaphore(1)
+---sem:acquire()
+---sem:release()
+---print(sem.free)
+---```
+function Semaphore:release() end
+
+---Runs `fn(...)` holding a slot and returns what it returns; the slot is given back however
+---`fn` ends (an error, a cancelled task).
+---
+---* Yields: waits for a free slot.
+---* Raises a string: what `fn` raised, as raised (any kind)
+---
+---```lua
+---local sem = fal.semaphore(3)
+---local out = sem:with(fal.run, "fal-ai/echo", { n = 1 })
+---print(out.n, sem.free)
+---```
+---@param fn function the function to run
+---@param ... any its arguments
+---@return any ... # what `fn` returned
+function Semaphore:with(fn, ...) end
 
 return fal
