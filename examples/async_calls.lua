@@ -18,11 +18,10 @@ local progress_task = fal.spawn(function()
   local result = fal.subscribe("fal-ai/flux/schnell", { prompt = prompt }, {
     with_logs = true,
     on_queue_update = function(update)
-      if update.status == "IN_PROGRESS" then
-        local logs = update.logs or {}
-        for i = printed + 1, #logs do print("log: " .. logs[i].message) end
-        printed = #logs
-      end
+      -- The last lines may first show in the COMPLETED status: print from every status.
+      local logs = update.logs or {}
+      for i = printed + 1, #logs do print("log: " .. logs[i].message) end
+      printed = #logs
     end,
   })
   print("subscribe with progress: " .. result.images[1].url)

@@ -46,6 +46,7 @@ extension SerialCommandTests {
       try await repl.wait(for: "> fal.subscribe(\"fal-ai/echo\", {x = 1})")
       try await repl.wait(for: "{ x = 1 }")
       try repl.enter("out = fal.run(\"fal-ai/echo\", {images = {{url = \"https://x/a.png\"}}})")
+      try await repl.waitForPrompt()
       try repl.type("out.ima")
       try repl.press("Tab")
       try repl.type("[1].url")

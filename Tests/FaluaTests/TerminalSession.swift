@@ -122,6 +122,15 @@ final class TerminalSession {
     try await wait("'\(text)' (\(count)x)", seconds: seconds) { $0.components(separatedBy: text).count - 1 >= count }
   }
 
+  /// Polls until the last non-blank line is an empty prompt: keys typed before the line editor is
+  /// back would be echoed by the terminal instead of edited.
+  func waitForPrompt(seconds: Double = 15) async throws {
+    try await wait("an empty prompt", seconds: seconds) { screen in
+      screen.split(separator: "\n").last { !$0.allSatisfy(\.isWhitespace) }?.allSatisfy { $0 == ">" || $0 == " " } == true
+        && screen.split(separator: "\n").last { !$0.allSatisfy(\.isWhitespace) }?.contains(">") == true
+    }
+  }
+
   /// The screens seen while polling until `done` shows up: for asserting what appeared on the way.
   func screens(until done: String, seconds: Double = 15) async throws -> [String] {
     var seen: [String] = []
