@@ -230,7 +230,14 @@ void falua_encode_error(falua_encoder *e, int depth, const char *fmt, ...) {
 
 void falua_encoder_open(lua_State *L, falua_encoder *e, lua_Integer *indent, int max_indent) {
   luaL_checkany(L, 1);
-  if (!lua_isnoneornil(L, 2)) {
+  // `encode(fal.run(...))` passes the request info second: options are plain tables, while the
+  // info, like every decoded object, has a metatable, so it is not read as options.
+  int options = !lua_isnoneornil(L, 2);
+  if (options && lua_type(L, 2) == LUA_TTABLE && lua_getmetatable(L, 2)) {
+    lua_pop(L, 1);
+    options = 0;
+  }
+  if (options) {
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_pushnil(L);
     while (lua_next(L, 2)) {

@@ -24,17 +24,7 @@ import Testing
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    nonisolated(unsafe) var errData = Data()
-    let errRead = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async {
-      errData = err.fileHandleForReading.readDataToEndOfFile()
-      errRead.signal()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    errRead.wait()
-    return Falua.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+    return Falua.collect(process, out, err)
   }
 
   static func pipeline(version: Int) -> String {

@@ -18,22 +18,9 @@ import Testing
     let (process, out, err) = try Falua.start(arguments, environment: environment, input: input)
     let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
     DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: killer)
-    nonisolated(unsafe) var errData = Data()
-    let errRead = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async {
-      errData = err.fileHandleForReading.readDataToEndOfFile()
-      errRead.signal()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    errRead.wait()
+    let result = Falua.collect(process, out, err)
     killer.cancel()
-    return (
-      Falua.Result(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self)),
-      Date().timeIntervalSince(started)
-    )
+    return (result, Date().timeIntervalSince(started))
   }
 
   static func emulatorEnvironment(_ emulator: Emulator) -> [String: String] {

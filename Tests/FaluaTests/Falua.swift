@@ -73,7 +73,12 @@ struct Falua {
     _ arguments: [String], environment: [String: String] = [:], input: String? = nil, directory: URL = root
   ) throws -> Result {
     let (process, out, err) = try start(arguments, environment: environment, input: input, directory: directory)
-    // Read both pipes to the end before waiting, so a chatty child never blocks on a full pipe.
+    return collect(process, out, err)
+  }
+
+  /// Waits for a started child and returns what it wrote. Both pipes are read to the end before
+  /// waiting, so a chatty child never blocks on a full pipe.
+  static func collect(_ process: Process, _ out: Pipe, _ err: Pipe) -> Result {
     nonisolated(unsafe) var errData = Data()
     let errRead = DispatchSemaphore(value: 0)
     DispatchQueue.global().async {

@@ -49,3 +49,8 @@ local te = t.expect_error("timeout", "Request timed out", fal.run, "fal-ai/echo"
 t.eq(te.status, 504, "504")
 t.eq(te.timeout_type, "user", "timeout type")
 for _, h in ipairs(busy) do h:cancel() end
+
+-- The request info that comes second is not read as encoder options (issue 11).
+t.eq(fal.json.encode(fal.run("fal-ai/echo", { x = 1 })), '{"x":1}', "encode(fal.run(...))")
+t.eq(#fal.msgpack.pack(fal.run("fal-ai/echo", { x = 1 })) > 0, true, "pack(fal.run(...))")
+assert(not pcall(fal.json.encode, 1, { bogus = 1 }), "a plain options table is still checked")
