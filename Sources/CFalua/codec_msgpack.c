@@ -1,6 +1,6 @@
 // msgpack <-> Lua values on msgpuck. The encoder walks the value depth-first into a growable
 // buffer, keeping one frame per depth so an error can name its path (`value.images[2]`) and so
-// cycles are found among the ancestors; the decoder validates the whole input with mp_check first,
+// cycles are found among the ancestors; the decoder validates the whole input first (check_value),
 // so the mp_decode_* calls after it never read past the end.
 #include <lua5.4/lauxlib.h>
 #include <lua5.4/lua.h>
@@ -208,7 +208,7 @@ static void enter(decoder *d, const char *at) {
   if (problem) unpack_error(d, at, "%s", problem);
 }
 
-// Pushes the value at *p and moves *p past it. The input was validated by mp_check.
+// Pushes the value at *p and moves *p past it. The input was validated by check_value.
 static void unpack_value(decoder *d, const char **p) {
   lua_State *L = d->L;
   const char *at = *p;
@@ -290,6 +290,66 @@ static void unpack_value(decoder *d, const char **p) {
   }
 }
 
+// Checks that [p, end) holds exactly one well-formed value, without recursion; returns NULL when
+// it is truncated or malformed, else the end of the value. Not msgpuck's mp_check: that one
+// counts the values still to check in an int, which a container claiming 2^30 entries overflows,
+// so it accepted truncated input and the decoder read past the buffer (found by the fuzzer).
+static const char *check_value(const char *p, const char *end) {
+  uint64_t pending = 1;  // values still to check; at most 2^33 claims per byte: no overflow
+  while (pending > 0) {
+    if (p >= end) return NULL;
+    const uint8_t b = (uint8_t)*p;
+    const size_t left = (size_t)(end - p);
+    size_t head = 1;     // bytes of the header
+    uint64_t body = 0;   // bytes that follow the header
+    uint64_t items = 0;  // values the container adds
+    if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
+    } else if (b <= 0x8f) {
+      items = 2u * (b & 0x0f);
+    } else if (b <= 0x9f) {
+      items = b & 0x0f;
+    } else if (b <= 0xbf) {
+      body = b & 0x1f;
+    } else {
+      // Width of the big-endian length or count that follows the type byte, if any.
+      size_t width = 0;
+      switch (b) {
+        case 0xc4: case 0xd9: width = 1; break;                     // bin8, str8
+        case 0xc5: case 0xda: case 0xdc: case 0xde: width = 2; break;  // bin16, str16, array16, map16
+        case 0xc6: case 0xdb: case 0xdd: case 0xdf: width = 4; break;  // bin32, str32, array32, map32
+        case 0xc7: width = 1; body = 1; break;                       // ext8: length, then type
+        case 0xc8: width = 2; body = 1; break;
+        case 0xc9: width = 4; body = 1; break;
+        case 0xca: body = 4; break;
+        case 0xcb: body = 8; break;
+        case 0xcc: case 0xd0: body = 1; break;
+        case 0xcd: case 0xd1: body = 2; break;
+        case 0xce: case 0xd2: body = 4; break;
+        case 0xcf: case 0xd3: body = 8; break;
+        case 0xd4: body = 2; break;  // fixext 1..16: type, then data
+        case 0xd5: body = 3; break;
+        case 0xd6: body = 5; break;
+        case 0xd7: body = 9; break;
+        case 0xd8: body = 17; break;
+        default: return NULL;  // 0xc1: never used
+      }
+      if (width) {
+        if (left < 1 + width) return NULL;
+        uint64_t n = 0;
+        for (size_t i = 1; i <= width; i++) n = (n << 8) | (uint8_t)p[i];
+        head += width;
+        if (b == 0xdc || b == 0xdd) items = n;
+        else if (b == 0xde || b == 0xdf) items = 2 * n;
+        else body += n;
+      }
+    }
+    if (head > left || body > left - head) return NULL;
+    p += head + body;
+    pending = pending - 1 + items;
+  }
+  return p;
+}
+
 static int unpack(lua_State *L, int keep_bin) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
@@ -298,8 +358,8 @@ static int unpack(lua_State *L, int keep_bin) {
   push_bytes_marker(L);   // 4
   decoder d = {.L = L, .start = s, .markers = 2, .bytes = keep_bin ? 4 : 0, .depth = 0};
   if (len == 0) unpack_error(&d, s, "empty input");
-  const char *check = s;
-  if (mp_check(&check, s + len) != 0) unpack_error(&d, s, "truncated or malformed data");
+  const char *check = check_value(s, s + len);
+  if (check == NULL) unpack_error(&d, s, "truncated or malformed data");
   if (check != s + len) unpack_error(&d, check, "trailing bytes after the value");
   if (mp_typeof(*s) == MP_NIL) {  // a nil document is nil, not the sentinel
     lua_pushnil(L);

@@ -112,6 +112,14 @@ import Testing
     #expect(try lua.failure("msgpack.pack({[print] = 1})") == "value: unsupported key of type function")
     #expect(try lua.failure("msgpack.unpack('\\xd4\\x01\\x02')") == "invalid msgpack at byte 1: ext types are not supported")
     #expect(try lua.failure("msgpack.unpack('\\x92\\x01')") == "invalid msgpack at byte 1: truncated or malformed data")
+    // A map32 claiming 1.6 billion entries inside small maps: msgpuck's mp_check counted in an int,
+    // overflowed and accepted it, and the decoder read past the buffer (found by scripts/fuzz.sh).
+    for bytes: [UInt8] in [
+      [0x8e, 0x81, 0x7b, 0x85, 0x7c, 0xdf, 0x62, 0xf8, 0x0e, 0x63], [0xdd, 0xff, 0xff, 0xff, 0xff, 0x01],
+      [0xdb, 0x00, 0x00, 0x00, 0x05, 0x61], [0xcb, 0x00], [0xc1],
+    ] {
+      #expect(try lua.failure("msgpack.unpack(...)", [bytes]) == "invalid msgpack at byte 1: truncated or malformed data")
+    }
     #expect(try lua.failure("msgpack.unpack('\\x01\\x02')") == "invalid msgpack at byte 2: trailing bytes after the value")
     #expect(try lua.failure("msgpack.unpack('')").contains("empty input"))
     let deep = String(repeating: "\u{91}", count: 1100) + "\u{01}"
