@@ -43,7 +43,8 @@ build() {
         -llua5.4 -lmsgpuck -lm -o "$out/$target" ;;
     websocket)
       # The target supplies curl_easy_recv/curl_easy_send itself, so libcurl is not linked.
-      "$clang" "${c_flags[@]}" Tests/Fuzz/websocket/fuzz_websocket.c Sources/CFalua/websocket.c \
+      "$clang" "${c_flags[@]}" -ISources/CTransport/include Tests/Fuzz/websocket/fuzz_websocket.c \
+        Sources/CTransport/websocket.c \
         -lwslay -lcrypto -o "$out/$target" ;;
     sse)
       "$swiftc" "${swift_flags[@]}" Tests/Fuzz/sse/FuzzSSE.swift Sources/Transport/SSE/*.swift \
