@@ -38,7 +38,7 @@ struct Serve: ParsableCommand {
     // source, which registers later) before the ready line: a parent that signals as soon as it
     // reads that line must find them in place.
     var fds: [Int32] = [-1, -1]
-    guard pipe(&fds) == 0 else { throw ValidationError("cannot create a pipe: \(String(cString: strerror(errno)))") }
+    guard pipe(&fds) == 0 else { throw EmulatorError("cannot create a pipe: \(String(cString: strerror(errno)))") }
     stopWriteFD = fds[1]
     // A parent may start us with these signals blocked (masks survive exec; a thread of Swift's
     // pool blocks nearly all): a blocked SIGTERM would stay pending and the server never stop.

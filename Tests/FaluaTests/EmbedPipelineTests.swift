@@ -8,22 +8,11 @@ import Testing
   static var executable: URL { Falua.executable.deletingLastPathComponent().appendingPathComponent("EmbedPipeline") }
 
   static func run(_ arguments: [String], emulator: Emulator, directory: URL) throws -> Falua.Result {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    var env = ProcessInfo.processInfo.environment
-    for key in env.keys where key.hasPrefix("FAL") { env[key] = nil }
-    env["FAL_KEY"] = "test-key"
-    env["FALUA_RUN_URL"] = emulator.runURL
-    env["FALUA_QUEUE_URL"] = emulator.queueURL
-    env["FALUA_REST_URL"] = emulator.restURL
-    env["FALUA_CDN_URL"] = emulator.cdnURL
-    process.environment = env
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
+    let environment = [
+      "FAL_KEY": "test-key", "FALUA_RUN_URL": emulator.runURL, "FALUA_QUEUE_URL": emulator.queueURL,
+      "FALUA_REST_URL": emulator.restURL, "FALUA_CDN_URL": emulator.cdnURL,
+    ]
+    let (process, out, err) = try Falua.start(arguments, environment: environment, directory: directory, program: executable)
     return Falua.collect(process, out, err)
   }
 

@@ -25,12 +25,14 @@ struct Falua {
     var stderr: String
   }
 
-  /// Starts `falua arguments` in `directory` with `environment` added; stdin from `input`.
+  /// Starts `falua arguments` (or another built `program`) in `directory` with `environment` added
+  /// and the caller's `FAL*` variables removed; stdin from `input`.
   static func start(
-    _ arguments: [String], environment: [String: String] = [:], input: String? = nil, directory: URL = root
+    _ arguments: [String], environment: [String: String] = [:], input: String? = nil, directory: URL = root,
+    program: URL = executable
   ) throws -> (Process, Pipe, Pipe) {
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = program
     process.arguments = arguments
     process.currentDirectoryURL = directory
     var env = ProcessInfo.processInfo.environment
