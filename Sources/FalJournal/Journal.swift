@@ -47,9 +47,9 @@ public final class Journal {
     db = handle
     // A second writer waits up to a minute for the lock (another process sharing the journal).
     sqlite3_busy_timeout(handle, 60_000)
-    try execute("PRAGMA journal_mode=WAL")
-    try execute("PRAGMA synchronous=FULL")
-    try execute(
+    try executeWaiting("PRAGMA journal_mode=WAL")
+    try executeWaiting("PRAGMA synchronous=FULL")
+    try executeWaiting(
       """
       CREATE TABLE IF NOT EXISTS entries (
         id INTEGER PRIMARY KEY,
@@ -131,6 +131,23 @@ public final class Journal {
     + "possible_duplicates"
 
   private func message() -> String { db.map { String(cString: sqlite3_errmsg($0)) } ?? "the journal is closed" }
+
+  /// `execute` for the set-up: two processes opening a new journal at once take locks (the switch
+  /// to WAL, the schema) that SQLite may refuse at once with SQLITE_BUSY, without its busy
+  /// handler; the set-up waits for them as the busy timeout would.
+  private func executeWaiting(_ sql: String) throws {
+    guard let db else { throw JournalError("journal \(path): closed") }
+    let deadline = Date().addingTimeInterval(60)
+    while true {
+      let code = sqlite3_exec(db, sql, nil, nil, nil)
+      if code == SQLITE_OK { return }
+      let primary = code & 0xff
+      guard primary == SQLITE_BUSY || primary == SQLITE_LOCKED, Date() < deadline else {
+        throw JournalError("journal \(path): \(message())")
+      }
+      usleep(10_000)
+    }
+  }
 
   private func execute(_ sql: String) throws {
     guard let db else { throw JournalError("journal \(path): closed") }
