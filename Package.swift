@@ -9,6 +9,7 @@ let package = Package(
   name: "falua",
   products: [
     .executable(name: "falua", targets: ["falua"]),
+    .executable(name: "falua-serve", targets: ["falua-serve"]),
     .library(name: "FalRuntime", targets: ["FalRuntime"]),
     .library(name: "FalEmulator", targets: ["FalEmulator"]),
   ],
@@ -23,9 +24,11 @@ let package = Package(
       cSettings: [.headerSearchPath("."), .unsafeFlags(["-I/usr/include/lua5.4", "-O2"])],
       linkerSettings: [.linkedLibrary("lua5.4"), .linkedLibrary("msgpuck")]
     ),
+    // libcurl is opened on first use, not linked (curl_library.c): the headers come from
+    // libcurl4-openssl-dev, the library from libcurl4 at run time.
     .target(
       name: "CTransport",
-      linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("wslay"), .linkedLibrary("crypto")]
+      linkerSettings: [.linkedLibrary("wslay"), .linkedLibrary("crypto")]
     ),
     .target(name: "CCrypto", linkerSettings: [.linkedLibrary("crypto")]),
     .target(name: "CPNG", linkerSettings: [.linkedLibrary("z")]),
@@ -46,14 +49,20 @@ let package = Package(
       ],
       plugins: ["EmbedStdlib"]
     ),
+    // falua does not link the emulator's server stack, which is falua-serve's: it starts in a few
+    // milliseconds (docs/design.md, "Start-up").
     .executableTarget(
       name: "falua",
       dependencies: [
-        "FalRuntime", "FalEmulator", "CEditLine", "CFalua", "CTransport",
+        "FalRuntime", "CEditLine", "CFalua", "CTransport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "EmbedTool"),
+    .executableTarget(
+      name: "falua-serve",
+      dependencies: ["FalEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+    .executableTarget(name: "EmbedTool", dependencies: ["CFalua"]),
     .plugin(name: "EmbedStdlib", capability: .buildTool(), dependencies: ["EmbedTool"]),
     // The request journal (issue 12): SQLite (libsqlite3-dev) in WAL mode.
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3"),

@@ -19,7 +19,8 @@ struct EmbedStdlib: BuildToolPlugin {
       .buildCommand(
         displayName: "Embedding \(folders.map { "stdlib/\($0)" }.joined(separator: ", "))",
         executable: try context.tool(named: "EmbedTool").url,
-        arguments: [output.path] + files.map(\.path),
+        // FalRuntime's modules as bytecode, loaded at every start; the emulator reads its apps' source.
+        arguments: (target.name == "FalRuntime" ? ["--bytecode"] : []) + [output.path] + files.map(\.path),
         inputFiles: files,
         outputFiles: [output]
       )

@@ -1,5 +1,5 @@
 import CFalua
-import Foundation
+import FoundationEssentials
 import LuaKit
 
 /// Registers the Lua half of the API: `fal.core` (the Swift primitives), `fal.json` (the C codec)
@@ -27,30 +27,49 @@ enum Stdlib {
     lua.push(cFunction: falua_open_json)
     lua.rawSet(field: "fal.json", in: preload)
 
-    for (name, source) in sources() {
-      do {
-        try lua.load(source, name: "@" + name.replacingOccurrences(of: ".", with: "/") + ".lua")
-        lua.rawSet(field: name, in: preload)
-      } catch {
-        fatalError("embedded stdlib module \(name) does not compile: \(error)")
-      }
+    // Each module is loaded when first required, from the embedded bytecode: a script pays only
+    // for the modules it uses, and never for compiling them (docs/design.md, "Start-up").
+    let chunks = chunks()
+    lua.push(function: { lua in
+      let name = lua.string(at: 1) ?? ""
+      guard let chunk = chunks[name]?() else { throw LuaError(message: "no stdlib module '\(name)'") }
+      try chunk.withUnsafeBytes { try lua.load(chunk: $0, name: "@" + name.split(separator: ".").joined(separator: "/") + ".lua") }
+      return 1
+    })
+    lua.newTable()
+    for (index, name) in chunks.keys.enumerated() {
+      lua.push(name)
+      lua.rawSet(index: index + 1, in: -2)
+    }
+    do {
+      try lua.load("""
+        local load_module, names, preload = ...
+        for _, name in ipairs(names) do
+          preload[name] = function(...) return load_module(name)(...) end
+        end
+        """, name: "=stdlib")
+      lua.insert(at: -3)
+      lua.pushValue(at: preload)
+      try lua.call(arguments: 3, results: 0)
+    } catch {
+      fatalError("the stdlib loaders cannot be installed: \(error)")
     }
     lua.pop(2)
   }
 
-  /// The embedded modules, or the files of `$FALUA_STDLIB_DIR` (a `stdlib/fal` checkout) when set,
-  /// so the Lua half can be edited without rebuilding.
-  private static func sources() -> [String: String] {
+  /// Module name -> its chunk: the embedded bytecode, or the files of `$FALUA_STDLIB_DIR` (a
+  /// `stdlib/fal` checkout) when set, so the Lua half can be edited without rebuilding.
+  private static func chunks() -> [String: () -> [UInt8]?] {
     guard let directory = ProcessInfo.processInfo.environment["FALUA_STDLIB_DIR"] else {
-      return EmbeddedLua.sources
+      return EmbeddedLua.chunks.mapValues { encoded in { Data(base64Encoded: encoded).map(Array.init) } }
     }
-    var sources: [String: String] = [:]
+    var chunks: [String: () -> [UInt8]?] = [:]
     let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     for file in files where file.hasSuffix(".lua") {
       let base = String(file.dropLast(4))
       let name = base == "init" ? "fal" : "fal." + base
-      sources[name] = try? String(contentsOfFile: directory + "/" + file, encoding: .utf8)
+      chunks[name] = { FileManager.default.contents(atPath: directory + "/" + file).map(Array.init) }
     }
-    return sources
+    return chunks
   }
 }

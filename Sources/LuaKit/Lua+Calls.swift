@@ -4,11 +4,12 @@ extension Lua {
   /// Compiles `code` and pushes the chunk as a function; throws the syntax error.
   public func load(_ code: String, name: String) throws {
     var copy = code
-    let status = copy.withUTF8 { buffer in
-      buffer.withMemoryRebound(to: CChar.self) {
-        falua_loadbuffer(state, $0.baseAddress, $0.count, name)
-      }
-    }
+    try copy.withUTF8 { try load(chunk: UnsafeRawBufferPointer($0), name: name) }
+  }
+
+  /// Loads a chunk, Lua source or bytecode, and pushes it as a function; throws the syntax error.
+  public func load(chunk: UnsafeRawBufferPointer, name: String) throws {
+    let status = falua_loadbuffer(state, chunk.baseAddress?.assumingMemoryBound(to: CChar.self), chunk.count, name)
     if status != LUA_OK {
       let message = string(at: -1) ?? "cannot load \(name)"
       pop()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FalRuntime
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `falua batch ENDPOINT INPUTS.jsonl -o OUTPUTS.jsonl`: one queue request per input line, resumable
 /// through a journal next to the output (stdlib/fal/batch.lua does the work).
@@ -56,8 +57,8 @@ struct BatchCommand: ParsableCommand {
   func validate() throws {
     if concurrency < 1 { throw ValidationError("--concurrency must be 1 or more, got \(concurrency)") }
     if let save {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: save, isDirectory: &isDirectory), isDirectory.boolValue else {
+      var isDirectory = false
+      guard FileManager.default.fileExists(atPath: save, isDirectory: &isDirectory), isDirectory else {
         throw ValidationError("--save \(save): not a directory")
       }
     }

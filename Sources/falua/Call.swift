@@ -1,6 +1,6 @@
 import ArgumentParser
 import FalRuntime
-import Foundation
+import FoundationEssentials
 
 /// `falua call ENDPOINT [key=value ...]`: one request without a script (`fal.call` does the work).
 struct Call: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import FalRuntime
-import Foundation
+import FoundationEssentials
 
 /// `falua journal FILE`: list a request journal's entries, cancel the unfinished ones, export the
 /// results (stdlib/fal/journal_command.lua does the work).

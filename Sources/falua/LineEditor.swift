@@ -1,5 +1,6 @@
 import CEditLine
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// libedit set up for the REPL: keys are read here so spawned tasks keep running while the user
 /// types, Ctrl-C at the prompt ends `readline` instead of the process, and Tab asks the stdlib's
@@ -89,7 +90,7 @@ enum LineEditor {
       if interrupted != 0 { return nil }
       if fds[1].revents != 0 {
         var drain = [UInt8](repeating: 0, count: 16)
-        while Foundation.read(wakePipe[0], &drain, drain.count) > 0 {}
+        while Glibc.read(wakePipe[0], &drain, drain.count) > 0 {}
         continue
       }
       if ready == 0 {
@@ -101,7 +102,7 @@ enum LineEditor {
         continue
       }
       var byte: UInt8 = 0
-      let n = Foundation.read(STDIN_FILENO, &byte, 1)
+      let n = Glibc.read(STDIN_FILENO, &byte, 1)
       if n == 1 { return byte }
       if n < 0 && errno == EINTR { continue }
       return nil
@@ -160,10 +161,10 @@ enum LineEditor {
     let base = slash.map { String(prefix[prefix.index(after: $0)...]) } ?? prefix
     let listed = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
     return listed.filter { $0.hasPrefix(base) && (base.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name in
-      var isDirectory: ObjCBool = false
+      var isDirectory = false
       let path = directory + name
       _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-      return isDirectory.boolValue ? path + "/" : path
+      return isDirectory ? path + "/" : path
     }
   }
 

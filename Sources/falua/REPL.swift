@@ -1,6 +1,7 @@
 import CEditLine
 import FalRuntime
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The interactive loop: libedit line editing, history (~/.falua_history) and completion; lua.c's
 /// continuation rules through `FalRuntime.evaluate`. Each entry runs as a task; tasks it spawns run
@@ -54,7 +55,7 @@ struct REPL {
       }
       fflush(stdout)
       // One history item per entry, however many lines; an entry repeated is kept once.
-      if !pending.trimmingCharacters(in: .whitespaces).isEmpty && pending != lastEntry {
+      if pending.contains(where: { !$0.isWhitespace }) && pending != lastEntry {
         add_history(pending)
         lastEntry = pending
       }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FalRuntime
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `falua [options] [script [args...]]`, with lua.c's flags; the REPL when nothing else runs.
 struct RunScript: ParsableCommand {

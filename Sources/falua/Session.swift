@@ -1,12 +1,12 @@
 import ArgumentParser
 import FalClient
-import FalEmulator
 import FalRuntime
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The flags every Lua-running command shares: where requests go and what is shown on stderr.
 struct SessionOptions: ParsableArguments {
-  @Flag(name: .customLong("local"), help: "Start the fal emulator in-process and send every request to it.")
+  @Flag(name: .customLong("local"), help: "Start the fal emulator (falua serve) and send every request to it.")
   var local = false
 
   @Flag(name: [.customShort("q"), .long], help: "Show no progress line on stderr.")
@@ -18,32 +18,31 @@ struct SessionOptions: ParsableArguments {
   @OptionGroup var sandbox: SandboxOptions
 }
 
-/// A runtime ready to use: the configuration from the environment (or pointing at an in-process
-/// emulator with `--local`), Ctrl-C handled, progress and request logs set up. The one place the
+/// A runtime ready to use: the configuration from the environment (or pointing at an emulator of
+/// its own with `--local`), Ctrl-C handled, progress and request logs set up. The one place the
 /// command uses the client's configuration type.
 final class Session {
   let runtime: FalRuntime
   let options: SessionOptions
-  private var emulator: Emulator?
+  private var emulator: EmulatorProgram.Child?
 
   init(_ options: SessionOptions) throws {
     self.options = options
-    // Threads started from here on (the emulator's) inherit a blocked SIGINT, so Ctrl-C always lands
-    // on the main thread, the one waiting for keys or for the loop; the runtime unblocks it there.
+    // Threads started from here on inherit a blocked SIGINT, so Ctrl-C always lands on the main
+    // thread, the one waiting for keys or for the loop; the runtime unblocks it there.
     var interrupt = sigset_t()
     sigemptyset(&interrupt)
     sigaddset(&interrupt, SIGINT)
     pthread_sigmask(SIG_BLOCK, &interrupt, nil)
     var config = FalConfig.fromEnvironment()
     if options.local {
-      var emulatorOptions = EmulatorOptions()
-      emulatorOptions.runners = 8  // the platform scales out: let parallel examples run in parallel
-      let started = try Emulator(options: emulatorOptions)
-      try started.start()
-      config.runURL = started.runURL
-      config.queueURL = started.queueURL
-      config.restURL = started.restURL
-      config.cdnURL = started.cdnURL
+      // --runners 8: the platform scales out, so parallel examples run in parallel.
+      let started = try EmulatorProgram.spawn(["--port", "0", "--queue-port", "0", "--runners", "8", "--stop-at-end-of-input"])
+      config.runURL = started.urls.run
+      config.queueURL = started.urls.queue
+      // The emulator answers the REST and CDN hosts on its run port.
+      config.restURL = started.urls.run
+      config.cdnURL = started.urls.run
       emulator = started
     }
     var configuration = FalRuntime.Configuration.fromEnvironment()
@@ -56,12 +55,12 @@ final class Session {
     if options.verbose { lua.setVerbose() }
   }
 
-  /// Whether requests go to an in-process emulator.
+  /// Whether requests go to an emulator of our own.
   var isLocal: Bool { emulator != nil }
 
   deinit { emulator?.stop() }
 
-  /// Stops the in-process emulator now (before `exit`, which skips deinitialisers).
+  /// Stops our emulator now (before `exit`, which skips deinitialisers).
   func close() {
     emulator?.stop()
     emulator = nil

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What the command needs to know about the terminal.
 enum Terminal {
@@ -12,5 +13,13 @@ enum Terminal {
   }
 
   /// Writes `text` to stderr as is.
-  static func error(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+  static func error(_ text: String) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+      let written = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+      if written < 0 && errno == EINTR { continue }
+      guard written > 0 else { return }
+      bytes = bytes.dropFirst(written)
+    }
+  }
 }

@@ -4,3 +4,4 @@
 #include "falua_json.h"
 #include "falua_msgpack.h"
 #include "falua_limits.h"
+#include "falua_bytecode.h"

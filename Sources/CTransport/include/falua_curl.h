@@ -1,4 +1,5 @@
 // libcurl for Swift: setopt/getinfo are variadic, so each argument type gets a typed wrapper.
+// The library itself is opened on first use (curl_library.c).
 #ifndef FALUA_CURL_H
 #define FALUA_CURL_H
 
@@ -34,6 +35,9 @@ CURLcode falua_easy_getinfo_socket(CURL *easy, CURLINFO info, curl_socket_t *val
 CURLMcode falua_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 /// curl_multi_setopt for options that take a data pointer (callback contexts).
 CURLMcode falua_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value);
+
+/// Why libcurl could not be loaded (falua opens it on first use), or "".
+const char *falua_libcurl_error(void);
 
 /// libcurl's runtime version, e.g. "7.88.1", for `falua -v` (the macros do not import into Swift).
 const char *falua_curl_version(void);

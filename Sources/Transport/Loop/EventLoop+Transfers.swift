@@ -35,6 +35,10 @@ extension EventLoop {
     completion: @escaping (Result<HTTPResponse, TransportError>) -> Void
   ) -> TransferID {
     let id = TransferID(raw: makeID())
+    if let error = startCurl() {
+      failLater(id, error, completion)
+      return id
+    }
     guard let easy = handles.checkOut() else {
       let error = TransportError(
         kind: .other, message: "curl_easy_init failed", curlCode: Int(CURLE_OUT_OF_MEMORY.rawValue))

@@ -8,7 +8,11 @@ public final class EventLoop {
   /// Write end of the self-pipe: writing a byte (also from a signal handler) wakes a blocked `runOnce`.
   public let wakeFD: Int32
 
-  let multi: UnsafeMutableRawPointer
+  /// The multi handle, made with the first transfer: a loop that only runs timers and watches never
+  /// opens libcurl (docs/design.md, "Start-up").
+  private var multiHandle: UnsafeMutableRawPointer?
+  /// The multi handle; only read once a transfer exists, so after `startCurl` succeeded.
+  var multi: UnsafeMutableRawPointer { multiHandle! }
   let handles = EasyHandlePool()
   let caBundle: String?
   var transfers: [TransferID: Transfer] = [:]
@@ -29,7 +33,7 @@ public final class EventLoop {
 
   private static let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
-  /// Creates the multi handle (HTTP/2 multiplexing on) and the self-pipe.
+  /// Creates the self-pipe; libcurl waits for the first transfer.
   public convenience init() throws {
     // libcurl itself ignores these variables; the curl tool and OpenSSL users expect them honoured.
     try self.init(caBundle: Self.environment("CURL_CA_BUNDLE") ?? Self.environment("SSL_CERT_FILE"))
@@ -37,26 +41,35 @@ public final class EventLoop {
 
   /// Creates a loop that verifies TLS peers against `caBundle` (nil: curl's built-in default).
   public init(caBundle: String?) throws {
-    guard Self.curlGlobalInit == CURLE_OK else {
-      throw TransportError(curlCode: Self.curlGlobalInit, errorBuffer: "")
-    }
     wakePipe = try WakePipe()
     wakeFD = wakePipe.writeFD
-    guard let multi = curl_multi_init() else {
-      throw TransportError(kind: .other, message: "curl_multi_init failed", curlCode: 0)
-    }
-    self.multi = multi
     self.caBundle = caBundle
+  }
+
+  /// Opens libcurl and makes the multi handle (HTTP/2 multiplexing on) if that is not done yet.
+  func startCurl() -> TransportError? {
+    if multiHandle != nil { return nil }
+    guard Self.curlGlobalInit == CURLE_OK else {
+      let missing = String(cString: falua_libcurl_error())
+      if !missing.isEmpty { return TransportError(kind: .other, message: missing, curlCode: Int(CURLE_FAILED_INIT.rawValue)) }
+      return TransportError(curlCode: Self.curlGlobalInit, errorBuffer: "")
+    }
+    guard let multi = curl_multi_init() else {
+      return TransportError(kind: .other, message: "curl_multi_init failed", curlCode: Int(CURLE_OUT_OF_MEMORY.rawValue))
+    }
     falua_multi_setopt_long(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX)
+    multiHandle = multi
+    return nil
   }
 
   deinit {
+    guard let multiHandle else { return }
     for transfer in transfers.values {
-      if transfer.isAdded { curl_multi_remove_handle(multi, transfer.easy) }
+      if transfer.isAdded { curl_multi_remove_handle(multiHandle, transfer.easy) }
       curl_easy_cleanup(transfer.easy)
     }
     transfers.removeAll()
-    curl_multi_cleanup(multi)
+    curl_multi_cleanup(multiHandle)
   }
 
   /// True when no transfer is in flight and no timer is pending (watched fds do not count).
@@ -78,16 +91,29 @@ public final class EventLoop {
     let watched = Array(watches)
     var fds = [curl_waitfd(fd: wakePipe.readFD, events: Int16(CURL_WAIT_POLLIN), revents: 0)]
     fds += watched.map { curl_waitfd(fd: $0.value.fd, events: $0.value.events.rawValue, revents: 0) }
-    curl_multi_poll(multi, &fds, UInt32(fds.count), pollMilliseconds(timeout), nil)
+    if let multiHandle {
+      curl_multi_poll(multiHandle, &fds, UInt32(fds.count), pollMilliseconds(timeout), nil)
+    } else {
+      Self.poll(&fds, milliseconds: pollMilliseconds(timeout))
+    }
     if fds[0].revents != 0 { wakePipe.drain() }
-    perform()
-    finishDoneTransfers()
+    if multiHandle != nil {
+      perform()
+      finishDoneTransfers()
+    }
     for (index, (id, watch)) in watched.enumerated() where fds[index + 1].revents != 0 {
       // An earlier handler may have removed this watch.
       guard watches[id] != nil else { continue }
       watch.handler(WatchEvents(rawValue: fds[index + 1].revents))
     }
     runDueTimers()
+  }
+
+  /// curl_multi_poll's wait without curl: poll(2) on the same fds (CURL_WAIT_* are POLL* values).
+  private static func poll(_ fds: inout [curl_waitfd], milliseconds: Int32) {
+    var pollfds = fds.map { pollfd(fd: $0.fd, events: $0.events, revents: 0) }
+    if Glibc.poll(&pollfds, nfds_t(pollfds.count), milliseconds) <= 0 { return }
+    for index in fds.indices { fds[index].revents = pollfds[index].revents }
   }
 
   private static func environment(_ name: String) -> String? {

@@ -62,6 +62,10 @@ public final class WebSocket {
       _ = loop.schedule(after: 0) { completion(.failure(error)) }
       return
     }
+    if let error = loop.startCurl() {
+      _ = loop.schedule(after: 0) { completion(.failure(.transport(error))) }
+      return
+    }
     guard let easy = curl_easy_init() else {
       let error = TransportError(kind: .other, message: "curl_easy_init failed", curlCode: Int(CURLE_OUT_OF_MEMORY.rawValue))
       _ = loop.schedule(after: 0) { completion(.failure(.transport(error))) }
