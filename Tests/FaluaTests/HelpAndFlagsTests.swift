@@ -88,7 +88,8 @@ extension SerialCommandTests {
       #expect(result.status == 0, "\(result.stderr)")
       let lines = result.stderr.split(separator: "\n")
       #expect(lines.first?.contains(#/^falua: POST fal-ai/echo submit -> 200 in \d+ ms$/#) == true, "\(result.stderr)")
-      #expect(lines.contains { $0.contains(#/^falua: GET fal-ai/echo status [0-9a-f-]{36} -> 200 in \d+ ms$/#) })
+      #expect(lines.contains { $0.contains(#/^falua: GET fal-ai/echo status\/stream [0-9a-f-]{36} -> open in \d+ ms$/#) },
+        "\(result.stderr)")
       #expect(lines.last?.contains(#/^falua: GET fal-ai/echo result [0-9a-f-]{36} -> 200 in \d+ ms$/#) == true)
       #expect(!result.stderr.contains("secret"))
       let failed = try await Falua.running(["--local", "-v", "-e", "pcall(fal.run, 'fal-ai/flux/schnell', {})"])

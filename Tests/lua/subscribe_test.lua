@@ -45,3 +45,17 @@ t.expect_error("usage", 'unknown option "on_update"', fal.subscribe, "fal-ai/ech
 t.expect_error("usage", "on_enqueue must be a function", fal.subscribe, "fal-ai/echo", {}, { on_enqueue = "x" })
 t.expect_error("usage", "client_timeout", fal.subscribe, "fal-ai/echo", {}, { client_timeout = -1 })
 t.expect_error("usage", "priority", fal.subscribe, "fal-ai/echo", {}, { priority = "urgent" })
+
+-- The default reads the status stream, and polls when the server cannot stream: a stream refused
+-- with 404 still completes (by polling); asked for explicitly, streaming reports the refusal.
+local before = t.stats().by_route.status or 0
+t.inject("status", 404, 1)
+t.eq(fal.subscribe("fal-ai/echo", { value = "fell back" }).value, "fell back", "default mode falls back to polling")
+assert(t.stats().by_route.status >= before + 2, "the refused stream, then at least one poll")
+t.inject("status", 404, 1)
+local refused = t.expect_error("http", "", fal.subscribe, "fal-ai/echo", {}, { mode = "streaming" })
+t.eq(refused.status, 404, "mode = 'streaming' reports the refused stream")
+t.inject("status", 404, 1)
+local handle = fal.submit("fal-ai/echo", { value = "get" })
+t.eq(handle:get().value, "get", "handle:get falls back too")
+t.expect_error("usage", 'mode must be "polling" or "streaming"', handle.get, handle, { mode = "sse" })

@@ -65,7 +65,7 @@ local submit_options = schema({ priority = "string", webhook_url = "string" })
 ---@field on_enqueue? fun(request_id: string) called once, when the request is in the queue
 ---@field on_queue_update? fun(status: fal.Status) called with each status until COMPLETED (included)
 ---@field client_timeout? number limit on the whole wait; past it the request is cancelled on the server and `timeout` raised; also the `start_timeout` when that is not set [default: none] [unit: seconds]
----@field mode? "polling"|"streaming" how statuses are read: polling, or one status stream (server-sent events) [default: "polling"]
+---@field mode? "polling"|"streaming" how statuses are read: one status stream (server-sent events), or polling every `interval` [default: "streaming", polling if the server cannot stream]
 local subscribe_options = schema({
   priority = "string", webhook_url = "string", with_logs = "boolean", interval = "number", on_enqueue = "function",
   on_queue_update = "function", client_timeout = "positive", mode = "string",
@@ -247,7 +247,7 @@ function Handle:status(opts)
   return fetch_status("handle:status", self, opts.with_logs)
 end
 
--- Status mode "polling" (the default) or "streaming" (the status stream, DESIGN.md §9).
+-- Status mode "streaming" (the status stream, DESIGN.md §9) or "polling"; nil is the default.
 local function check_mode(operation, mode)
   if mode ~= nil and mode ~= "polling" and mode ~= "streaming" then
     error(errors.usage(operation, ("mode must be \"polling\" or \"streaming\", got %q"):format(mode)), 3)
@@ -261,15 +261,7 @@ local function interval_of(operation, opts)
   return interval
 end
 
-local function events(operation, h, opts)
-  if opts.mode == "streaming" then
-    local next_status = stream.status_events(operation, h.endpoint, h.request_id, opts.with_logs)
-    return function()
-      local status = next_status()
-      if status and status.status == "COMPLETED" then forget(h.request_id) end
-      return status
-    end
-  end
+local function polled(operation, h, opts)
   local interval = opts.interval or 0.1
   local done = false
   return function()
@@ -285,10 +277,41 @@ local function events(operation, h, opts)
   end
 end
 
+-- What polling may recover from: the server cannot stream statuses, or the stream dropped.
+local function streaming_failed(err)
+  return errors.is(err) and (err.kind == "network" or err.kind == "http")
+end
+
+-- Statuses, one per call, until COMPLETED. "streaming" reads the status stream and "polling" asks
+-- every interval. The default reads the stream, so a wait ends milliseconds after the request
+-- completes rather than up to an interval later; if the server cannot stream, or the stream drops,
+-- polling takes over (and reports any error that was not the stream's).
+local function events(operation, h, opts)
+  if opts.mode == "polling" then return polled(operation, h, opts) end
+  local strict = opts.mode == "streaming"
+  local opened, next_status = pcall(stream.status_events, operation, h.endpoint, h.request_id, opts.with_logs)
+  if not opened then
+    if strict or not streaming_failed(next_status) then error(next_status, 0) end
+    return polled(operation, h, opts)
+  end
+  local fallback
+  return function()
+    if fallback then return fallback() end
+    local ok, status = pcall(next_status)
+    if not ok then
+      if strict or not streaming_failed(status) then error(status, 0) end
+      fallback = polled(operation, h, opts)
+      return fallback()
+    end
+    if status and status.status == "COMPLETED" then forget(h.request_id) end
+    return status
+  end
+end
+
 ---@class fal.EventsOptions
 ---@field with_logs? boolean include the runner's logs [default: false]
 ---@field interval? number time between polls [default: 0.1] [unit: seconds]
----@field mode? "polling"|"streaming" poll, or read the status stream (server-sent events) [default: "polling"]
+---@field mode? "polling"|"streaming" read the status stream (server-sent events), or poll [default: "streaming", polling if the server cannot stream]
 
 --- Returns an iterator over the request's statuses, for `for status in handle:iter_events() do`:
 --- one per poll (or per streamed event) until COMPLETED, which is the last one.
@@ -316,11 +339,12 @@ function Handle:iter_events(opts)
   end
 end
 
-local function wait_completed(operation, h, interval)
+local function wait_completed(operation, h, opts)
+  local next_status = events(operation, h, { interval = opts.interval, mode = opts.mode })
   while true do
-    local status = fetch_status(operation, h, false)
+    local status, pause = next_status()
     if status.status == "COMPLETED" then return status end
-    scheduler.sleep(interval)
+    if pause then pause() end
   end
 end
 
@@ -335,8 +359,9 @@ end
 
 ---@class fal.GetOptions
 ---@field interval? number time between status polls [default: 0.1] [unit: seconds]
+---@field mode? "polling"|"streaming" read the status stream (server-sent events), or poll [default: "streaming", polling if the server cannot stream]
 
---- Waits until the request completes, polling its status, and returns its result.
+--- Waits until the request completes (reading its status stream, or polling) and returns its result.
 ---@param opts? fal.GetOptions
 ---@return table result the endpoint's output
 ---@raise validation the request failed with HTTP 422
@@ -347,10 +372,12 @@ end
 --- local handle = fal.submit("fal-ai/flux/schnell", { prompt = "a red fox" })
 --- print(handle:get({ interval = 0.05 }).images[1].url)
 function Handle:get(opts)
-  opts = options.check("handle:get", opts, { interval = "number" })
+  opts = options.check("handle:get", opts, { interval = "number", mode = "string" })
+  check_mode("handle:get", opts.mode)
+  interval_of("handle:get", opts)
   local stored = journal.stored(journal_of[self], "handle:get")
   if stored then return stored.result end
-  wait_completed("handle:get", self, interval_of("handle:get", opts))
+  wait_completed("handle:get", self, opts)
   return fetch_result("handle:get", self)
 end
 
@@ -403,8 +430,10 @@ end
 --- print(fal.result("fal-ai/echo", id).n)
 function M.result(endpoint, request_id, opts)
   local h = M.get_handle(endpoint, request_id)
-  opts = options.check("fal.result", opts, { interval = "number" })
-  wait_completed("fal.result", h, interval_of("fal.result", opts))
+  opts = options.check("fal.result", opts, { interval = "number", mode = "string" })
+  check_mode("fal.result", opts.mode)
+  interval_of("fal.result", opts)
+  wait_completed("fal.result", h, opts)
   return fetch_result("fal.result", h)
 end
 
@@ -443,7 +472,7 @@ local function status_key(status)
     type(last) == "table" and tostring(last.timestamp) .. tostring(last.message) or "" }, "\0")
 end
 
---- Submits to the queue, waits for completion (polling, or reading the status stream) and returns
+--- Submits to the queue, waits for completion (reading the status stream, or polling) and returns
 --- the result: `fal.run`'s simplicity with the queue's retries and durability. The callbacks report
 --- progress (`on_queue_update` only when the status changes: state, queue position or logs; without
 --- it, a terminal shows a progress line); a callback's error fails the call. With `client_timeout`, the request is cancelled on
@@ -504,11 +533,8 @@ function M.subscribe(endpoint, input, opts)
         if status.status == "COMPLETED" then break end
         if pause then pause() end
       end
-    elseif opts.mode == "streaming" then
-      local next_status = events("fal.subscribe", handle, { mode = "streaming" })
-      repeat local status = next_status() until status.status == "COMPLETED"
     else
-      wait_completed("fal.subscribe", handle, interval)
+      wait_completed("fal.subscribe", handle, { interval = interval, mode = opts.mode })
     end
     return fetch_result("fal.subscribe", handle), request_info(handle.request_id)
   end

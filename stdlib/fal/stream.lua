@@ -28,10 +28,16 @@ local function fail(s, fields)
   error(operations.failure(s.operation, fields), 0)
 end
 
--- Waits until the reply began: an HTTP error reply (with its `detail`) is raised here.
-local function wait_head(s)
+-- Waits until the reply began: an HTTP error reply (with its `detail`) is raised here. `...` are
+-- the arguments of the stream's core.stream_open, for `falua -v`'s line.
+local function wait_head(s, ...)
+  local started = operations.log and core.now()
   while true do
     local ok, value = core.stream_head(s.sid)
+    if ok ~= nil and started then
+      operations.log(core.stream_open, core.now() - started, ok and { ok = true, status = "open" } or
+        { ok = false, error = value }, ...)
+    end
     if ok == true then
       s.request_id = value
       return
@@ -186,7 +192,7 @@ function M.stream(endpoint, input, opts)
   local sid = operations.start("fal.stream", core.stream_open, "stream", endpoint, nil, body,
     { path = opts.path or "/stream", headers = opts.headers })
   local s = new("fal.stream", endpoint, sid, opts.timeout)
-  wait_head(s)
+  wait_head(s, "stream", endpoint)
   return s, nil, nil, s
 end
 
@@ -215,7 +221,7 @@ function M.status_events(operation, endpoint, request_id, with_logs)
     { logs = with_logs == true })
   local s = new(operation, endpoint, sid, nil)
   local logs, seen, done = {}, {}, false
-  wait_head(s)
+  wait_head(s, "status_stream", endpoint, request_id)
   return function()
     if done then return nil end
     local status = s:next()

@@ -1,18 +1,21 @@
--- `falua -v`: one line on stderr per request, after it ends: method, endpoint (or URL without its
--- query), status, time. Never headers or bodies, so never the key.
+-- `falua -v`: one line on stderr per request, after it ends (a stream: once it opened): method,
+-- endpoint (or URL without its query), status, time. Never headers or bodies, so never the key.
 local core = require("fal.core")
 local operation = require("fal.operation")
 
 local M = {}
 
-local METHODS = { run = "POST", submit = "POST", status = "GET", result = "GET", cancel = "PUT" }
+local METHODS = { run = "POST", submit = "POST", status = "GET", result = "GET", cancel = "PUT",
+  stream = "POST", status_stream = "GET" }
+local PATHS = { status_stream = "status/stream" }
 
 local function without_query(url) return (tostring(url):gsub("[?#].*$", "")) end
 
 local function describe(start, ...)
-  if start == core.request then
+  if start == core.request or start == core.stream_open then
     local kind, endpoint, request_id = ...
-    return METHODS[kind] or kind, ("%s %s%s"):format(endpoint, kind, request_id and (" " .. request_id) or "")
+    return METHODS[kind] or kind,
+      ("%s %s%s"):format(endpoint, PATHS[kind] or kind, request_id and (" " .. request_id) or "")
   elseif start == core.storage_request then
     local _, method, url = ...
     return method, without_query(url)

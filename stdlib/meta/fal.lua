@@ -41,7 +41,7 @@
 ---@class fal.EventsOptions
 ---@field with_logs? boolean include the runner's logs (default false)
 ---@field interval? number time between polls (seconds; default 0.1)
----@field mode? "polling"|"streaming" poll, or read the status stream (server-sent events) (default "polling")
+---@field mode? "polling"|"streaming" read the status stream (server-sent events), or poll (default "streaming", polling if the server cannot stream)
 
 ---@class fal.FileOptions
 ---@field content_type? string the media type (default from the file's extension)
@@ -50,6 +50,7 @@
 
 ---@class fal.GetOptions
 ---@field interval? number time between status polls (seconds; default 0.1)
+---@field mode? "polling"|"streaming" read the status stream (server-sent events), or poll (default "streaming", polling if the server cannot stream)
 
 ---@class fal.JsonDecodeOptions
 ---@field keep_null? boolean decode every `null` as `fal.null`, in objects and at the top too (default false)
@@ -152,7 +153,7 @@
 ---@field on_enqueue? fun(request_id: string) called once, when the request is in the queue
 ---@field on_queue_update? fun(status: fal.Status) called with each status until COMPLETED (included)
 ---@field client_timeout? number limit on the whole wait; past it the request is cancelled on the server and `timeout` raised; also the `start_timeout` when that is not set (seconds; default none)
----@field mode? "polling"|"streaming" how statuses are read: polling, or one status stream (server-sent events) (default "polling")
+---@field mode? "polling"|"streaming" how statuses are read: one status stream (server-sent events), or polling every `interval` (default "streaming", polling if the server cannot stream)
 
 ---@class fal.TaskResult
 ---How one task of `fal.wait_all` ended.
@@ -202,7 +203,7 @@ fal.json = {}
 ---@return fal.RequestInfo info # the request id
 function fal.run(endpoint, input, opts) end
 
----Submits to the queue, waits for completion (polling, or reading the status stream) and returns
+---Submits to the queue, waits for completion (reading the status stream, or polling) and returns
 ---the result: `fal.run`'s simplicity with the queue's retries and durability. The callbacks report
 ---progress (`on_queue_update` only when the status changes: state, queue position or logs; without
 ---it, a terminal shows a progress line); a callback's error fails the call. With `client_timeout`, the request is cancelled on
@@ -852,7 +853,7 @@ function Handle:status(opts) end
 ---@return fun(): fal # .Status? next the iterator
 function Handle:iter_events(opts) end
 
----Waits until the request completes, polling its status, and returns its result.
+---Waits until the request completes (reading its status stream, or polling) and returns its result.
 ---
 ---* Yields: waits for completion.
 ---* Raises `validation`: the request failed with HTTP 422
