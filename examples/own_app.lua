@@ -4,7 +4,7 @@
 -- patterns, fal-ai/any-llm for streaming and fal-ai/realtime-echo for realtime.
 local app = "fal-ai/echo"
 
--- Subscribe: submit, poll, return the result.
+-- Subscribe: submit, wait for completion (the status stream), return the result.
 local result = fal.subscribe(app, { prompt = "a sunset over mountains" })
 print(fal.json.encode(result))
 
