@@ -325,6 +325,7 @@ M.bytes = msgpack.bytes
 --- Unpacks one msgpack value: `bin` and `str` as strings, `nil` as `fal.null` in arrays, maps as
 --- tables that pack back the same.
 ---@param data string the msgpack bytes
+---@param opts? fal.MsgpackUnpackOptions
 ---@return any value the value
 ---@raise string bytes that are not one whole msgpack value
 ---@example
@@ -333,6 +334,10 @@ M.bytes = msgpack.bytes
 
 ---@class fal.MsgpackOptions
 ---@field name? string the name of the value in error messages [default: "value"]
+---@field max_depth? integer how deeply tables may nest, 1 to 5000 [default: `limits.max_depth` of `fal.config`, 1000]
+
+---@class fal.MsgpackUnpackOptions
+---@field max_depth? integer how deeply arrays and maps may nest, 1 to 5000 [default: `limits.max_depth` of `fal.config`, 1000]
 M.msgpack = { pack = msgpack.pack, unpack = msgpack.unpack }
 
 return M

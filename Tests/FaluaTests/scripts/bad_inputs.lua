@@ -6,7 +6,6 @@ local BAD = assert(os.getenv("BAD_URL"), "BAD_URL not set")
 local KEY = os.getenv("FAL_KEY")
 local SECRET = KEY and KEY:match(":(.*)$") or KEY
 local defaults = fal.config()
-defaults.limits.max_depth = nil  -- fixed, reported only
 local count = 0
 
 -- Every string anywhere in `v` (keys too), to look for the key.
@@ -103,6 +102,10 @@ case("api", "subscribe client_timeout zero", "usage", "client_timeout", function
 case("config", "unknown setting", "usage", "unknown option \"bogus\"", function() fal.config({ bogus = 1 }) end)
 case("config", "retry attempts zero", "usage", "max_attempts", function() fal.config({ retry = { max_attempts = 0 } }) end)
 case("config", "negative limit", "usage", "got number -5", function() fal.config({ limits = { max_response_bytes = -5 } }) end)
+case("config", "max_depth past the ceiling", "usage", "limits.max_depth must be an integer from 1 to 5000", function()
+  fal.config({ limits = { max_depth = 100000 } }) end)
+case("config", "input deeper than limits.max_depth", "usage", "input.x[1][1][1][1]: nesting deeper than 5", function()
+  fal.config({ limits = { max_depth = 5 } }) fal.run("fal-ai/echo", { x = deep(10) }) end)
 case("config", "run_url ftp", "usage", "run_url must be an http or https URL, got scheme \"ftp\"", function()
   fal.config({ run_url = "ftp://example.com" }) fal.run("fal-ai/echo", {}) end)
 case("config", "queue_url gopher", "usage", "queue_url must be an http or https URL, got scheme \"gopher\"", function()
@@ -134,7 +137,8 @@ case("hostile", "truncated JSON", "http", "malformed reply", function() bad() fa
 case("hostile", "HTML error page", "http", "500 Internal Server Error", function() bad() fal.run("html/app", {}) end)
 case("hostile", "wrong content type", "http", "malformed reply", function() bad() fal.run("text/app", {}) end)
 case("hostile", "oversized header", "network", "", function() bad() fal.run("bigheader/app", {}) end)
-case("hostile", "2000-deep reply", "http", "nesting deeper than", function() bad() fal.run("deep/app", {}) end)
+case("hostile", "2000-deep reply", "limit", "reply nested deeper than the limit of 1000 levels (fal.config limits.max_depth)",
+  function() bad() fal.run("deep/app", {}) end)
 case("hostile", "reply over the size limit", "limit", "larger than the limit of 1000 bytes", function()
   bad() fal.config({ limits = { max_response_bytes = 1000 } }) fal.run("huge/app", {}) end)
 case("hostile", "echoes the key in a 422", "validation", "bad key <redacted>", function() bad() fal.run("echo/app", {}) end)
