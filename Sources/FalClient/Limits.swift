@@ -12,4 +12,9 @@ public struct Limits: Sendable {
 
   /// The defaults.
   public init() {}
+
+  /// The message of a `limit` error: what was too large, the limit, and the option that raises it.
+  public static func exceeded(_ what: String, limit: Int, option: String) -> String {
+    "\(what) larger than the limit of \(limit) bytes (fal.config limits.\(option))"
+  }
 }

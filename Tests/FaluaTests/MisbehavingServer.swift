@@ -1,3 +1,4 @@
+import CTransport
 import Foundation
 
 // Raw sockets rather than an HTTP framework: the point is to send what no framework would (a body
@@ -92,6 +93,8 @@ final class MisbehavingServer: @unchecked Sendable {
         offset += n
       }
     }
+    // A WebSocket stays open after its frames, as a server would while the rest comes.
+    if path.hasPrefix("/bigws/") { return }
     lock.lock()
     let open = connections.contains(fd)
     connections.removeAll { $0 == fd }
@@ -166,6 +169,18 @@ final class MisbehavingServer: @unchecked Sendable {
     case "already":
       if isCancel { return response(400, "Bad Request", body: #"{"status": "ALREADY_COMPLETED"}"#) }
       return response(200, body: #"{"request_id": "req-done", "status": "IN_QUEUE"}"#)
+    case "bigws":
+      // The upgrade, then a binary frame announcing 100 MiB (over the 64 MiB default) and only
+      // its first bytes: a client that believes the header allocates 100 MiB and waits.
+      let key = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }
+        .map { $0.dropFirst("sec-websocket-key:".count).trimmingCharacters(in: .whitespaces) } ?? ""
+      var accept = [CChar](repeating: 0, count: 29)
+      falua_ws_expected_accept(key, &accept)
+      let upgrade = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Accept: \(String(cString: accept))\r\n\r\n"
+      let length = UInt64(100 << 20)
+      return Array(upgrade.utf8) + [0x82, 127] + (0..<8).reversed().map { UInt8(truncatingIfNeeded: length >> ($0 * 8)) }
+        + [UInt8](repeating: 0x61, count: 1024)
     case "sse":
       return response(200, type: "text/event-stream", body: "data: " + String(repeating: "y", count: 5000) + "\n\n")
     default:

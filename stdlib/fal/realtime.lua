@@ -129,9 +129,10 @@ local function send_failure(self)
     if what == "closed" and a ~= 1000 then
       self:close()
       return close_error(self, "conn:send", a, b)
-    elseif what == "failed" then
+    elseif what == "failed" or what == "limit" then
       self:close()
-      return errors.new({ kind = "network", operation = "conn:send", endpoint = self.endpoint, message = a })
+      return errors.new({ kind = what == "limit" and "limit" or "network", operation = "conn:send",
+        endpoint = self.endpoint, message = a })
     elseif what ~= "text" and what ~= "binary" then
       self:close()
       return closed_error(self, "conn:send")
@@ -227,6 +228,7 @@ end
 ---@return any message the next message, or nil after a normal close
 ---@raise timeout nothing arrived within `timeout`
 ---@raise realtime an `x-fal-error` frame, an abnormal close (`code`, `reason`), or an undecodable message
+---@raise limit a message longer than `limits.max_message_bytes` of `fal.config` (the connection is closed)
 ---@raise network the connection failed
 ---@yields waits for a message
 ---@example
@@ -250,9 +252,10 @@ function Connection:recv(timeout)
       self:close()
       if a == 1000 then return nil end
       error(close_error(self, "conn:recv", a, b), 2)
-    elseif what == "failed" then
+    elseif what == "failed" or what == "limit" then
       self:close()
-      error(errors.new({ kind = "network", operation = "conn:recv", endpoint = self.endpoint, message = a }), 2)
+      error(errors.new({ kind = what == "limit" and "limit" or "network", operation = "conn:recv",
+        endpoint = self.endpoint, message = a }), 2)
     else
       local remaining = deadline and math.max(0, deadline - core.now())
       operations.await("conn:recv", core.realtime_wait(self.cid, remaining, "conn:recv"), function(err)
@@ -269,6 +272,7 @@ end
 ---@return fun(): any next the iterator
 ---@raise timeout as `conn:recv`
 ---@raise realtime as `conn:recv`
+---@raise limit as `conn:recv`
 ---@raise network as `conn:recv`
 ---@yields each step waits for a message
 ---@example

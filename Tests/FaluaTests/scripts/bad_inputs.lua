@@ -53,6 +53,14 @@ local function case(category, name, kind, needle, fn)
   end
 end
 
+-- Runs `fn`, then `check` (which raises a plain string when what `fn` left behind is wrong), then
+-- raises what `fn` raised.
+local function after(fn, check)
+  local ok, err = pcall(fn)
+  check()
+  if not ok then error(err, 0) end
+end
+
 local function deep(n)
   local v = {}
   local top = v
@@ -128,6 +136,15 @@ case("server", "unknown endpoint", "http", "404", function() fal.run("fal-ai/no-
 case("server", "unknown request id", "http", "404", function() fal.status("fal-ai/echo", "no-such-request") end)
 case("server", "cancel of a finished request", "http", "the request had already completed", function()
   local h = fal.submit("fal-ai/echo", {}) h:get() h:cancel() end)
+case("server", "realtime reply over the size limit", "limit",
+  "realtime message larger than the limit of 1000 bytes (fal.config limits.max_message_bytes)", function()
+  fal.config({ limits = { max_message_bytes = 1000 } })
+  local conn = fal.realtime("fal-ai/realtime-echo", { use_jwt = false })
+  after(function()
+    conn:send({ pad = string.rep("x", 5000) })
+    conn:recv(5)
+  end, function() assert(tostring(conn):find("closed"), "the connection was left open") end)
+end)
 
 -- Misbehaving servers.
 local function bad() fal.config({ run_url = BAD, queue_url = BAD }) end
@@ -152,5 +169,10 @@ case("hostile", "download redirect loop", "network", "redirects", function() fal
 case("hostile", "event over the size limit", "limit", "larger than the limit of 1000 bytes", function()
   bad() fal.config({ limits = { max_event_bytes = 1000 } })
   for _ in fal.stream("sse/app", {}) do end end)
+case("hostile", "realtime frame announcing 100 MiB", "limit", "larger than the limit of 67108864 bytes", function()
+  bad()
+  local conn <close> = fal.realtime("bigws/app", { use_jwt = false })
+  conn:recv(3)
+end)
 
 print("cases " .. count)
