@@ -3,7 +3,8 @@
 // nesting limit belongs to the codec (`falua_set_max_depth`), which the runtime configures.
 /// The caps on what a server can make the client hold (docs/errors.md "Limits").
 public struct Limits: Sendable {
-  /// The largest reply body kept in memory (run results, queue replies, error bodies), in bytes.
+  /// The largest reply body kept in memory (run results, queue replies, error bodies, downloads
+  /// without a file), in bytes.
   public var maxResponseBytes = 256 << 20
   /// The largest server-sent event (its data lines together), in bytes.
   public var maxEventBytes = 16 << 20

@@ -119,7 +119,7 @@ fal.webhook = { verify = require("fal.webhook").verify }
 ---@field retry_log? boolean one line on stderr per retry [default: on when stderr is a terminal or FALUA_DEBUG is set]
 
 ---@class fal.Limits Caps on sizes that come from the network; past one, the call fails with kind `limit` (docs/errors.md).
----@field max_response_bytes? integer the largest reply body kept in memory [default: 268435456]
+---@field max_response_bytes? integer the largest reply body kept in memory, `fal.download` without a path included [default: 268435456]
 ---@field max_event_bytes? integer the largest server-sent event of a stream [default: 16777216]
 ---@field max_message_bytes? integer the largest realtime WebSocket message [default: 67108864]
 ---@field max_depth? integer how deeply JSON and msgpack tables may nest, 1 to 5000, in replies and in every `fal.json`/`fal.msgpack` call without its own `max_depth` [default: 1000]

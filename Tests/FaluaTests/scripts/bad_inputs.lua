@@ -174,5 +174,23 @@ case("hostile", "realtime frame announcing 100 MiB", "limit", "larger than the l
   local conn <close> = fal.realtime("bigws/app", { use_jwt = false })
   conn:recv(3)
 end)
+case("hostile", "endless download into memory", "limit", "larger than the limit of 1000 bytes", function()
+  fal.config({ limits = { max_response_bytes = 1000 } })
+  fal.download(BAD .. "/endless/x")
+end)
+case("hostile", "webhook keys over the size limit", "webhook", "larger than the limit of 1000 bytes", function()
+  fal.config({ limits = { max_response_bytes = 1000 } })
+  local headers = { ["X-Fal-Webhook-Request-Id"] = "r", ["X-Fal-Webhook-User-Id"] = "u",
+    ["X-Fal-Webhook-Timestamp"] = tostring(os.time()), ["X-Fal-Webhook-Signature"] = string.rep("0", 128) }
+  fal.webhook.verify(headers, "{}", { jwks_url = BAD .. "/huge/jwks.json" })
+end)
+case("hostile", "download's error page over the size limit", "limit", "larger than the limit of 1000 bytes", function()
+  fal.config({ limits = { max_response_bytes = 1000 } })
+  local path = os.tmpname()
+  after(function() fal.download(BAD .. "/bigerror/x", path) end, function()
+    local left = io.open(path)
+    if left then left:close() os.remove(path) error("the partial file was left behind") end
+  end)
+end)
 
 print("cases " .. count)
