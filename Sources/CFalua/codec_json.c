@@ -65,7 +65,7 @@ typedef struct {
   falua_buffer *scratch;  // unescaped strings and long numbers
   int markers;            // stack index of the array marker; the object marker follows it
   int keep_null;
-  int depth;
+  int depth, max_depth;
 } decoder;
 
 // Raises "invalid JSON at line L column C: <reason>" for the byte at `at`. Lines and columns count
@@ -328,7 +328,7 @@ static void decode_value(decoder *d);
 // Opens the array or object whose bracket is at d->p: pushes an empty table with the marker at stack
 // index `marker`. Returns 0 when it closes at once (`close` right after the bracket).
 static inline int open_container(decoder *d, int marker, unsigned char close) {
-  const char *problem = falua_nesting_problem(d->L, ++d->depth);
+  const char *problem = falua_nesting_problem(d->L, ++d->depth, d->max_depth);
   if (problem) decode_error(d, d->p, "%s", problem);
   d->p++;
   lua_createtable(d->L, 0, 0);
@@ -418,17 +418,20 @@ int falua_json_decode(lua_State *L) {
   if (lua_type(L, 1) != LUA_TSTRING) luaL_typeerror(L, 1, "string");
   size_t len;
   const char *text = lua_tolstring(L, 1, &len);
-  int keep_null = 0;
+  int keep_null = 0, max_depth = 0;
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_pushnil(L);
     while (lua_next(L, 2)) {
       const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-      if (key == NULL || strcmp(key, "keep_null") != 0) {
+      if (key != NULL && strcmp(key, "keep_null") == 0) {
+        if (!lua_isboolean(L, -1)) luaL_argerror(L, 2, "option 'keep_null' must be a boolean");
+        keep_null = lua_toboolean(L, -1);
+      } else if (key != NULL && strcmp(key, "max_depth") == 0) {
+        max_depth = falua_check_max_depth(L, 2);
+      } else {
         luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key ? key : luaL_typename(L, -2)));
       }
-      if (!lua_isboolean(L, -1)) luaL_argerror(L, 2, "option 'keep_null' must be a boolean");
-      keep_null = lua_toboolean(L, -1);
       lua_pop(L, 1);
     }
   }
@@ -443,6 +446,7 @@ int falua_json_decode(lua_State *L) {
       .markers = 3,
       .keep_null = keep_null,
       .depth = 0,
+      .max_depth = max_depth ? max_depth : falua_max_depth(L),
   };
   decode_value(&d);
   skip_whitespace(&d);
@@ -741,5 +745,7 @@ int falua_open_json(lua_State *L) {
   lua_pop(L, 2);
   falua_push_null(L);
   lua_setfield(L, -2, "null");
+  lua_pushinteger(L, FALUA_MAX_DEPTH_CEILING);  // for fal.config's check of limits.max_depth
+  lua_setfield(L, -2, "max_depth_ceiling");
   return 1;
 }

@@ -190,7 +190,7 @@ typedef struct {
   const char *start;
   int markers;
   int bytes;  // stack index of the bytes marker; 0 when bin decodes to a plain string
-  int depth;
+  int depth, max_depth;
 } decoder;
 
 static FALUA_NORETURN void unpack_error(decoder *d, const char *at, const char *fmt, ...) {
@@ -204,7 +204,7 @@ static FALUA_NORETURN void unpack_error(decoder *d, const char *at, const char *
 static void unpack_value(decoder *d, const char **p);
 
 static void enter(decoder *d, const char *at) {
-  const char *problem = falua_nesting_problem(d->L, ++d->depth);
+  const char *problem = falua_nesting_problem(d->L, ++d->depth, d->max_depth);
   if (problem) unpack_error(d, at, "%s", problem);
 }
 
@@ -353,10 +353,23 @@ static const char *check_value(const char *p, const char *end) {
 static int unpack(lua_State *L, int keep_bin) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
+  int max_depth = 0;
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+      const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+      if (key == NULL || strcmp(key, "max_depth") != 0)
+        luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key ? key : luaL_typename(L, -2)));
+      max_depth = falua_check_max_depth(L, 2);
+      lua_pop(L, 1);
+    }
+  }
   lua_settop(L, 1);
   falua_push_markers(L);  // 2, 3
   push_bytes_marker(L);   // 4
-  decoder d = {.L = L, .start = s, .markers = 2, .bytes = keep_bin ? 4 : 0, .depth = 0};
+  decoder d = {.L = L, .start = s, .markers = 2, .bytes = keep_bin ? 4 : 0, .depth = 0,
+               .max_depth = max_depth ? max_depth : falua_max_depth(L)};
   if (len == 0) unpack_error(&d, s, "empty input");
   const char *check = check_value(s, s + len);
   if (check == NULL) unpack_error(&d, s, "truncated or malformed data");

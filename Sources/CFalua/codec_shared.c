@@ -17,6 +17,33 @@ int falua_is_null(lua_State *L, int idx) {
   return lua_type(L, idx) == LUA_TLIGHTUSERDATA && lua_touserdata(L, idx) == (void *)null_object;
 }
 
+// MARK: - nesting limit
+
+// Its address keys the state's limit in the registry.
+static const char max_depth_key = 0;
+
+void falua_set_max_depth(lua_State *L, int max_depth) {
+  lua_pushinteger(L, max_depth);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &max_depth_key);
+}
+
+int falua_max_depth(lua_State *L) {
+  int max_depth = lua_rawgetp(L, LUA_REGISTRYINDEX, &max_depth_key) == LUA_TNUMBER ? (int)lua_tointeger(L, -1)
+                                                                                   : FALUA_MAX_DEPTH;
+  lua_pop(L, 1);
+  return max_depth;
+}
+
+int falua_check_max_depth(lua_State *L, int arg) {
+  int ok;
+  lua_Integer n = lua_tointegerx(L, -1, &ok);
+  if (!ok || lua_type(L, -1) != LUA_TNUMBER || n < 1 || n > FALUA_MAX_DEPTH_CEILING)
+    luaL_argerror(L, arg,
+                  "option 'max_depth' must be an integer from 1 to " FALUA_STRINGIFY(FALUA_MAX_DEPTH_CEILING)
+                  " (deeper nesting could overflow the C stack)");
+  return (int)n;
+}
+
 // MARK: - markers
 
 static void push_marker(lua_State *L, const char *key, const char *name) {
@@ -230,6 +257,7 @@ void falua_encode_error(falua_encoder *e, int depth, const char *fmt, ...) {
 
 void falua_encoder_open(lua_State *L, falua_encoder *e, lua_Integer *indent, int max_indent) {
   luaL_checkany(L, 1);
+  e->max_depth = 0;
   // `encode(fal.run(...))` passes the request info second: options are plain tables, while the
   // info, like every decoded object, has a metatable, so it is not read as options.
   int options = !lua_isnoneornil(L, 2);
@@ -244,6 +272,8 @@ void falua_encoder_open(lua_State *L, falua_encoder *e, lua_Integer *indent, int
       const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
       if (key != NULL && strcmp(key, "name") == 0) {
         if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, 2, "option 'name' must be a string");
+      } else if (key != NULL && strcmp(key, "max_depth") == 0) {
+        e->max_depth = falua_check_max_depth(L, 2);
       } else if (key != NULL && indent != NULL && strcmp(key, "indent") == 0) {
         int ok;
         lua_Integer n = lua_tointegerx(L, -1, &ok);  // integral floats too, as luaL_checkinteger does
@@ -257,6 +287,7 @@ void falua_encoder_open(lua_State *L, falua_encoder *e, lua_Integer *indent, int
     }
   }
   lua_settop(L, 2);
+  if (e->max_depth == 0) e->max_depth = falua_max_depth(L);
   e->L = L;
   e->name = "value";
   if (lua_istable(L, 2)) {
@@ -318,7 +349,7 @@ falua_table_shape falua_classify_table(falua_encoder *e, int depth) {
   for (int i = 0; i < depth; i++) {
     if (falua_frame_at(e, i)->table == self) falua_encode_error(e, depth, "cycle detected");
   }
-  if (depth >= FALUA_MAX_DEPTH) falua_encode_error(e, depth, "nesting deeper than %d", FALUA_MAX_DEPTH);
+  if (depth >= e->max_depth) falua_encode_error(e, depth, "nesting deeper than %d", e->max_depth);
   if (!lua_checkstack(L, 6)) falua_encode_error(e, depth, "out of Lua stack space");
   falua_frame_at(e, depth)->table = self;
 

@@ -137,6 +137,19 @@ falua_ws *falua_ws_new(CURL *easy, const uint8_t *pending, size_t pending_length
   return ws;
 }
 
+void falua_ws_limit_messages(falua_ws *ws, uint64_t max_length) {
+  // wslay checks each frame's announced length (plus the message's earlier fragments) against this
+  // before it allocates the payload, so a too-long message is refused from a frame header and
+  // never more than the limit is held.
+  wslay_event_config_set_max_recv_msg_length(ws->ctx, max_length);
+}
+
+int falua_ws_refused_long_message(falua_ws *ws) {
+  // Only wslay sends 1009: the client's own closes are 1000.
+  return wslay_event_get_close_sent(ws->ctx) &&
+         wslay_event_get_status_code_sent(ws->ctx) == WSLAY_CODE_MESSAGE_TOO_BIG;
+}
+
 void falua_ws_free(falua_ws *ws) {
   if (ws == NULL) return;
   wslay_event_context_free(ws->ctx);

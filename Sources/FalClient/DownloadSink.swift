@@ -1,12 +1,14 @@
 import Foundation
 import Transport
 
-// Error replies are kept in memory (they are small) so they can become a FalError; success bodies
-// go straight to the file, or to memory only when the caller asked for a string.
+// Error replies are kept in memory so they can become a FalError; success bodies go straight to
+// the file, or to memory only when the caller asked for a string. Whatever is kept in memory is
+// capped (a server decides how long a body is); a file is not (it streams to disk).
 /// Where a download's body goes: a file written piece by piece, or memory.
 final class DownloadSink {
   private let url: String
   private let path: String?
+  private let maxMemoryBytes: Int
   private let file: FileHandle?
   private let showsProgress: Bool
   private var status = 0
@@ -20,9 +22,10 @@ final class DownloadSink {
   /// The reply's Content-Type.
   var contentType: String? { headers["content-type"] }
 
-  init(url: String, path: String?, progress: Bool) throws {
+  init(url: String, path: String?, maxMemoryBytes: Int, progress: Bool) throws {
     self.url = url
     self.path = path
+    self.maxMemoryBytes = maxMemoryBytes
     if let path {
       let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
       guard fd >= 0 else { throw SinkError(reason: String(cString: strerror(errno))) }
@@ -39,16 +42,28 @@ final class DownloadSink {
     expected = Int(headers["content-length"] ?? "")
   }
 
-  /// Stores a piece; false aborts the transfer (the file cannot be written).
-  func write(_ bytes: [UInt8]) -> Bool {
+  /// Stores a piece; returns why the transfer must stop instead: the file cannot be written, or
+  /// the body kept in memory would pass the limit (checked before it grows, and against the
+  /// Content-Length from the first piece on, so an oversized body stops at once).
+  func write(_ bytes: [UInt8]) -> FalError? {
     received += bytes.count
-    guard (200..<300).contains(status), let file else {
+    let isSuccess = (200..<300).contains(status)
+    guard isSuccess, let file else {
+      if memory.count + bytes.count > maxMemoryBytes || (expected ?? 0) > maxMemoryBytes {
+        var message = Limits.exceeded("response body", limit: maxMemoryBytes, option: "max_response_bytes")
+        if isSuccess { message += "; pass a path to stream it to a file" }
+        return FalError(kind: .limit, message: message, endpoint: url, operation: "fal.download")
+      }
       memory.append(contentsOf: bytes)
-      return true
+      return nil
     }
-    do { try file.write(contentsOf: bytes) } catch { return false }
+    do { try file.write(contentsOf: bytes) } catch {
+      return FalError(
+        kind: .usage, message: "cannot write \(path ?? ""): \(error.localizedDescription)", endpoint: url,
+        operation: "fal.download")
+    }
     report(done: false)
-    return true
+    return nil
   }
 
   /// Closes the file; returns the in-memory body (nil when written to a file) or the failure.
@@ -69,7 +84,7 @@ final class DownloadSink {
     }
   }
 
-  /// The transfer was cancelled: close and remove the partial file.
+  /// The transfer was cancelled or stopped: close and remove the partial file.
   func abandon() {
     try? file?.close()
     removeFile()

@@ -33,7 +33,9 @@ extension FalClient {
       if let key = config.key { headers.add(name: "Authorization", value: "Key \(key)") }
     }
     for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
-    WebSocket.connect(loop: loop, url: url, headers: headers, timeout: timeout) { [key = config.key] result in
+    WebSocket.connect(
+      loop: loop, url: url, headers: headers, timeout: timeout, maxMessageBytes: limits.maxMessageBytes
+    ) { [key = config.key] result in
       completion(result.mapError { Self.connectError($0, endpoint: endpoint).redacting(key) })
     }
   }

@@ -20,11 +20,14 @@ extension FalError {
       timeoutType: timeoutType, body: reply.body, retryable: retryable, endpoint: endpoint, operation: operation)
   }
 
-  /// Maps a transfer that got no reply: curl timeouts are `.timeout`, the rest `.network`.
+  /// Maps a transfer that got no reply: curl timeouts are `.timeout`, a body over
+  /// `maxResponseBytes` `.limit`, the rest `.network`.
   init(transport error: TransportError, retryable: Bool, endpoint: String?, operation: String?) {
+    let kind: Kind = error.kind == .timeout ? .timeout : error.kind == .limit ? .limit : .network
+    // Transport does not know the option; the body cap is the only limit it enforces.
+    let message = kind == .limit ? "\(error.message) (fal.config limits.max_response_bytes)" : error.message
     self.init(
-      kind: error.kind == .timeout ? .timeout : error.kind == .limit ? .limit : .network, message: error.message, retryable: retryable,
-      endpoint: endpoint, operation: operation)
+      kind: kind, message: message, retryable: retryable, endpoint: endpoint, operation: operation)
   }
 
   /// The error of a transfer's outcome: the reply's, or the transport failure's.

@@ -108,7 +108,7 @@ public final class FalStream {
     let events = parser.feed(bytes)
     if !events.isEmpty { handlers?.onEvents(events) }
     if parser.exceededLimit, let limit = parser.maxEventBytes {
-      end(error(.limit, "server-sent event larger than the limit of \(limit) bytes"))
+      end(error(.limit, Limits.exceeded("server-sent event", limit: limit, option: "max_event_bytes")))
       return false
     }
     return handlers != nil

@@ -11,6 +11,8 @@ extension FalClient {
     completion: @escaping (Result<HTTPResponse, FalError>) -> Void
   ) -> FalOperation {
     var request = request
+    // Replies are kept in memory (upload sessions, webhook keys): capped as every other reply.
+    if request.maxBodyBytes == nil { request.maxBodyBytes = limits.maxResponseBytes }
     if falAuth, let key = config.key, !request.headers.contains(name: "Authorization") {
       request.headers.add(name: "Authorization", value: "Key \(key)")
     }

@@ -1,3 +1,4 @@
+import CFalua
 import FalClient
 import LuaKit
 
@@ -36,7 +37,7 @@ extension CoreBindings {
         lua.rawSet(field: "max_event_bytes", in: -2)
         lua.push(limits.maxMessageBytes)
         lua.rawSet(field: "max_message_bytes", in: -2)
-        lua.push(Limits.maxDepth)
+        lua.push(Int(falua_max_depth(lua.state)))
         lua.rawSet(field: "max_depth", in: -2)
         lua.rawSet(field: "limits", in: -2)
         return 1
@@ -63,10 +64,16 @@ extension CoreBindings {
           if let value = try retry.number("max_delay") { policy.maxDelay = value }
         }
         var limits = core.client.limits
+        var maxDepth: Int?
         try options.table("limits") { table in
           if let value = try table.integer("max_response_bytes") { limits.maxResponseBytes = value }
           if let value = try table.integer("max_event_bytes") { limits.maxEventBytes = value }
           if let value = try table.integer("max_message_bytes") { limits.maxMessageBytes = value }
+          maxDepth = try table.integer("max_depth")
+        }
+        // fal.config checked the range; the C stack's safety must not rest on that alone.
+        if let maxDepth, !(1...Int(FALUA_MAX_DEPTH_CEILING)).contains(maxDepth) {
+          throw LuaError(message: "fal.core.configure: max_depth must be from 1 to \(FALUA_MAX_DEPTH_CEILING)")
         }
         if let log = try options.bool("retry_log") {
           core.client.onRetry = log ? RetryNotice.writeToStandardError : nil
@@ -74,6 +81,7 @@ extension CoreBindings {
         core.client.config = config
         core.client.retryPolicy = policy
         core.client.limits = limits
+        if let maxDepth { falua_set_max_depth(lua.state, Int32(maxDepth)) }
         return 0
       },
     ])

@@ -40,7 +40,7 @@ extension CoreBindings {
         lua.push(connection.open(url: url, headers: headers, withKey: withKey, timeout: timeout))
         return 2
       },
-      // (id) -> "text"|"binary", data | "closed", code, reason | "failed", message | nil
+      // (id) -> "text"|"binary", data | "closed", code, reason | "failed"|"limit", message | nil
       "realtime_next": { lua in
         switch try connections.get(lua.integer(at: 1)).next() {
         case .element(.text(let text))?:
@@ -59,6 +59,10 @@ extension CoreBindings {
         case .ended(.failed(let message))?:
           lua.push("failed")
           lua.push(message)
+          return 2
+        case .ended(.messageTooLarge(let limit))?:
+          lua.push("limit")
+          lua.push(Limits.exceeded("realtime message", limit: limit, option: "max_message_bytes"))
           return 2
         case nil:
           return 0

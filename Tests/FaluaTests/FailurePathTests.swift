@@ -152,6 +152,21 @@ import Testing
     }
   }
 
+  // Issue 8, limits: each is an option. Raised (or at its default), the hostile replies the
+  // catalogue refuses go through: a 2000-deep reply, a 100 KB download into memory.
+  @Test func raisedLimitsLetTheSameRepliesThrough() throws {
+    let bad = try MisbehavingServer()
+    defer { bad.stop() }
+    let script = """
+      fal.config({ limits = { max_depth = 2000 } })
+      local value, depth = fal.run("deep/app", {}), 0
+      while type(value) == "table" do value, depth = value[1], depth + 1 end
+      print(depth, fal.config().limits.max_depth, #fal.download("\(bad.url)/huge/x"))
+      """
+    let (result, _) = try Self.run(["-"], environment: ["FALUA_RUN_URL": bad.url, "FAL_KEY": Self.key], input: script)
+    #expect(result.stdout == "2000\t2000\t100002\n", "\(result.stdout)\(result.stderr)")
+  }
+
   // Issue 8: every example and every Lua test script, run with a recognisable key against a server
   // that echoes the key back in bodies and headers: the key is in no output.
   @Test func theKeyNeverLeavesWhateverTheServerEchoes() throws {

@@ -1,3 +1,4 @@
+import CTransport
 import Foundation
 
 // Raw sockets rather than an HTTP framework: the point is to send what no framework would (a body
@@ -82,6 +83,7 @@ final class MisbehavingServer: @unchecked Sendable {
     let parts = requestLine.split(separator: " ")
     let method = parts.first.map(String.init) ?? ""
     let path = parts.count > 1 ? String(parts[1]) : "/"
+    if path.hasPrefix("/endless/") { return endless(fd) }
     guard let reply = Self.reply(method: method, path: path, head: head) else { return }  // hang: hold it open
     var bytes = reply
     bytes.withUnsafeMutableBytes { raw in
@@ -92,6 +94,8 @@ final class MisbehavingServer: @unchecked Sendable {
         offset += n
       }
     }
+    // A WebSocket stays open after its frames, as a server would while the rest comes.
+    if path.hasPrefix("/bigws/") { return }
     lock.lock()
     let open = connections.contains(fd)
     connections.removeAll { $0 == fd }
@@ -100,6 +104,13 @@ final class MisbehavingServer: @unchecked Sendable {
       shutdown(fd, Int32(SHUT_RDWR))
       close(fd)
     }
+  }
+
+  /// A 200 without a length whose body never ends, until the client hangs up.
+  private func endless(_ fd: Int32) {
+    var bytes = Array("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+    let chunk = [UInt8](repeating: 0x78, count: 65536)
+    while bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) > 0 { bytes = chunk }
   }
 
   static func response(
@@ -166,6 +177,20 @@ final class MisbehavingServer: @unchecked Sendable {
     case "already":
       if isCancel { return response(400, "Bad Request", body: #"{"status": "ALREADY_COMPLETED"}"#) }
       return response(200, body: #"{"request_id": "req-done", "status": "IN_QUEUE"}"#)
+    case "bigerror":
+      return response(500, "Internal Server Error", type: "text/plain", body: String(repeating: "e", count: 100_000))
+    case "bigws":
+      // The upgrade, then a binary frame announcing 100 MiB (over the 64 MiB default) and only
+      // its first bytes: a client that believes the header allocates 100 MiB and waits.
+      let key = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }
+        .map { $0.dropFirst("sec-websocket-key:".count).trimmingCharacters(in: .whitespaces) } ?? ""
+      var accept = [CChar](repeating: 0, count: 29)
+      falua_ws_expected_accept(key, &accept)
+      let upgrade = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Accept: \(String(cString: accept))\r\n\r\n"
+      let length = UInt64(100 << 20)
+      return Array(upgrade.utf8) + [0x82, 127] + (0..<8).reversed().map { UInt8(truncatingIfNeeded: length >> ($0 * 8)) }
+        + [UInt8](repeating: 0x61, count: 1024)
     case "sse":
       return response(200, type: "text/event-stream", body: "data: " + String(repeating: "y", count: 5000) + "\n\n")
     default:

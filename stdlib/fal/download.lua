@@ -13,13 +13,15 @@ local function download_to(operation, url, path)
 end
 
 --- Fetches a URL (a result's file): streamed to `path` when given (and the path returned), else
---- returned as a string. No fal key is sent.
+--- returned as a string, at most `limits.max_response_bytes` of `fal.config` (256 MiB; a file has no
+--- cap). No fal key is sent. On failure no partial file is left.
 ---@param url string the URL
 ---@param path? string where to save the file (replaced if it exists)
 ---@return string path_or_bytes `path`, or the bytes when no path was given
 ---@return {size: integer, content_type: string?} info the size in bytes and the media type
 ---@raise usage a bad argument, or a path that cannot be written
 ---@raise http an error reply
+---@raise limit a body kept in memory (no `path`, or an error reply) over `limits.max_response_bytes`
 ---@raise network the connection failed after the retries
 ---@yields waits for the transfer
 ---@example

@@ -26,13 +26,16 @@ function M.call(operation, kind, endpoint, request_id, body, opts)
   return operations.perform(operation, core.request, kind, endpoint, request_id, body, opts or {})
 end
 
---- Decodes a JSON reply; a malformed one is an error naming the endpoint.
+--- Decodes a JSON reply; a malformed one is an error naming the endpoint, one nested past
+--- `limits.max_depth` a `limit` error naming the option.
 function M.decode(operation, endpoint, c)
   local ok, value = pcall(json.decode, c.body)
   if not ok then
-    error(errors.new({ kind = "http", operation = operation, status = c.status, endpoint = endpoint,
-      request_id = c.headers["x-fal-request-id"],
-      message = "malformed reply: " .. tostring(value) }), 3)
+    local depth = tostring(value):match("nesting deeper than (%d+)$")  -- the codec's wording
+    error(errors.new({ kind = depth and "limit" or "http", operation = operation, status = c.status,
+      endpoint = endpoint, request_id = c.headers["x-fal-request-id"],
+      message = depth and ("reply nested deeper than the limit of %s levels (fal.config limits.max_depth)"):format(depth)
+        or "malformed reply: " .. tostring(value) }), 3)
   end
   return value
 end

@@ -11,9 +11,11 @@ local fal = {}
 ---@class fal.JsonEncodeOptions
 ---@field name? string the name of the value in error messages, e.g. `input.images[2]: ...` [default: "value"]
 ---@field indent? integer pretty-print with this many spaces per level, 0 to 32 (0: one line) [default: 0]
+---@field max_depth? integer how deeply tables may nest, 1 to 5000 [default: `limits.max_depth` of `fal.config`, 1000]
 
 ---@class fal.JsonDecodeOptions
 ---@field keep_null? boolean decode every `null` as `fal.null`, in objects and at the top too [default: false]
+---@field max_depth? integer how deeply arrays and objects may nest, 1 to 5000 [default: `limits.max_depth` of `fal.config`, 1000]
 
 ---@name fal.json.encode
 --- Encodes a Lua value as JSON text (DESIGN.md §4): integers stay integers, floats keep a
@@ -117,9 +119,10 @@ fal.webhook = { verify = require("fal.webhook").verify }
 ---@field retry_log? boolean one line on stderr per retry [default: on when stderr is a terminal or FALUA_DEBUG is set]
 
 ---@class fal.Limits Caps on sizes that come from the network; past one, the call fails with kind `limit` (docs/errors.md).
----@field max_response_bytes? integer the largest reply body kept in memory [default: 268435456]
+---@field max_response_bytes? integer the largest reply body kept in memory, `fal.download` without a path included [default: 268435456]
 ---@field max_event_bytes? integer the largest server-sent event of a stream [default: 16777216]
 ---@field max_message_bytes? integer the largest realtime WebSocket message [default: 67108864]
+---@field max_depth? integer how deeply JSON and msgpack tables may nest, 1 to 5000, in replies and in every `fal.json`/`fal.msgpack` call without its own `max_depth` [default: 1000]
 
 ---@class fal.RetryPolicy Retries of transient failures (408, 409, 429, ingress 502/503/504, dropped connections): exponential backoff with jitter, as the Python client.
 ---@field max_attempts? integer attempts in all, the first included (1: no retries) [default: 10]
@@ -137,14 +140,16 @@ fal.webhook = { verify = require("fal.webhook").verify }
 ---@field retry fal.RetryPolicy the retry policy in force
 ---@field journal string? the open request journal's file
 ---@field max_in_flight integer? the in-flight limit (nil: unlimited)
----@field limits fal.Limits the size caps in force (and `max_depth`, the fixed JSON nesting limit)
+---@field limits fal.Limits the caps in force
 local config_keys = {
   key = "line", run_url = "string", queue_url = "string", rest_url = "string", cdn_url = "string",
   user_agent = "line", retry = "table", journal = "string", max_in_flight = "positive",
   limits = "table", retry_log = "boolean",
 }
 
-local limit_keys = { max_response_bytes = "positive", max_event_bytes = "positive", max_message_bytes = "positive" }
+local limit_keys = {
+  max_response_bytes = "positive", max_event_bytes = "positive", max_message_bytes = "positive", max_depth = "positive",
+}
 
 local retry_keys = { max_attempts = "positive", base_delay = "number", max_delay = "number" }
 
@@ -165,6 +170,15 @@ local function check_retry(retry)
   end
 end
 
+local function check_limits(limits)
+  options.check("fal.config", limits, limit_keys)
+  local depth = limits.max_depth
+  if depth and (math.type(depth) ~= "integer" or depth > json.max_depth_ceiling) then
+    error(errors.usage("fal.config", ("limits.max_depth must be an integer from 1 to %d (deeper nesting could overflow the C stack)")
+      :format(json.max_depth_ceiling)), 3)
+  end
+end
+
 --- Merges `settings` into the configuration and returns the configuration now in force (without
 --- the key). Without `settings`, only returns it. The environment is read at start-up (`FAL_KEY`,
 --- `FALUA_RUN_URL`...; see the README); `falua --local` points the URLs at the emulator.
@@ -179,7 +193,7 @@ function fal.config(settings)
   if settings ~= nil then
     options.check("fal.config", settings, config_keys)
     if settings.retry then check_retry(settings.retry) end
-    if settings.limits then options.check("fal.config", settings.limits, limit_keys) end
+    if settings.limits then check_limits(settings.limits) end
     if settings.max_in_flight and math.type(settings.max_in_flight) ~= "integer" then
       error(errors.usage("fal.config", "max_in_flight must be an integer >= 1"), 2)
     end

@@ -93,6 +93,7 @@ local function request_info(request_id) return json.object({ request_id = reques
 ---@raise validation the endpoint refused the input (HTTP 422); `field_errors` lists why
 ---@raise http any other error reply (`status`, `detail`, `error_type`)
 ---@raise timeout the `timeout` or `start_timeout` expired
+---@raise limit a reply over `limits.max_response_bytes` or nested deeper than `limits.max_depth` (`fal.config`)
 ---@raise network the connection failed after the retries
 ---@yields waits for the reply
 ---@example

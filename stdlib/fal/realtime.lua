@@ -129,9 +129,10 @@ local function send_failure(self)
     if what == "closed" and a ~= 1000 then
       self:close()
       return close_error(self, "conn:send", a, b)
-    elseif what == "failed" then
+    elseif what == "failed" or what == "limit" then
       self:close()
-      return errors.new({ kind = "network", operation = "conn:send", endpoint = self.endpoint, message = a })
+      return errors.new({ kind = what == "limit" and "limit" or "network", operation = "conn:send",
+        endpoint = self.endpoint, message = a })
     elseif what ~= "text" and what ~= "binary" then
       self:close()
       return closed_error(self, "conn:send")
@@ -227,6 +228,7 @@ end
 ---@return any message the next message, or nil after a normal close
 ---@raise timeout nothing arrived within `timeout`
 ---@raise realtime an `x-fal-error` frame, an abnormal close (`code`, `reason`), or an undecodable message
+---@raise limit a message longer than `limits.max_message_bytes` of `fal.config` (the connection is closed)
 ---@raise network the connection failed
 ---@yields waits for a message
 ---@example
@@ -250,9 +252,10 @@ function Connection:recv(timeout)
       self:close()
       if a == 1000 then return nil end
       error(close_error(self, "conn:recv", a, b), 2)
-    elseif what == "failed" then
+    elseif what == "failed" or what == "limit" then
       self:close()
-      error(errors.new({ kind = "network", operation = "conn:recv", endpoint = self.endpoint, message = a }), 2)
+      error(errors.new({ kind = what == "limit" and "limit" or "network", operation = "conn:recv",
+        endpoint = self.endpoint, message = a }), 2)
     else
       local remaining = deadline and math.max(0, deadline - core.now())
       operations.await("conn:recv", core.realtime_wait(self.cid, remaining, "conn:recv"), function(err)
@@ -269,6 +272,7 @@ end
 ---@return fun(): any next the iterator
 ---@raise timeout as `conn:recv`
 ---@raise realtime as `conn:recv`
+---@raise limit as `conn:recv`
 ---@raise network as `conn:recv`
 ---@yields each step waits for a message
 ---@example
@@ -325,6 +329,7 @@ M.bytes = msgpack.bytes
 --- Unpacks one msgpack value: `bin` and `str` as strings, `nil` as `fal.null` in arrays, maps as
 --- tables that pack back the same.
 ---@param data string the msgpack bytes
+---@param opts? fal.MsgpackUnpackOptions
 ---@return any value the value
 ---@raise string bytes that are not one whole msgpack value
 ---@example
@@ -333,6 +338,10 @@ M.bytes = msgpack.bytes
 
 ---@class fal.MsgpackOptions
 ---@field name? string the name of the value in error messages [default: "value"]
+---@field max_depth? integer how deeply tables may nest, 1 to 5000 [default: `limits.max_depth` of `fal.config`, 1000]
+
+---@class fal.MsgpackUnpackOptions
+---@field max_depth? integer how deeply arrays and maps may nest, 1 to 5000 [default: `limits.max_depth` of `fal.config`, 1000]
 M.msgpack = { pack = msgpack.pack, unpack = msgpack.unpack }
 
 return M

@@ -15,7 +15,7 @@
 ---@field retry fal.RetryPolicy the retry policy in force
 ---@field journal? string the open request journal's file
 ---@field max_in_flight? integer the in-flight limit (nil: unlimited)
----@field limits fal.Limits the size caps in force (and `max_depth`, the fixed JSON nesting limit)
+---@field limits fal.Limits the caps in force
 
 ---@class fal.DownloadAllOptions
 ---@field overwrite? boolean replace files that exist (otherwise an existing file is a usage error, before any download) (default false)
@@ -54,10 +54,12 @@
 
 ---@class fal.JsonDecodeOptions
 ---@field keep_null? boolean decode every `null` as `fal.null`, in objects and at the top too (default false)
+---@field max_depth? integer how deeply arrays and objects may nest, 1 to 5000 (default `limits.max_depth` of `fal.config`, 1000)
 
 ---@class fal.JsonEncodeOptions
 ---@field name? string the name of the value in error messages, e.g. `input.images[2]: ...` (default "value")
 ---@field indent? integer pretty-print with this many spaces per level, 0 to 32 (0: one line) (default 0)
+---@field max_depth? integer how deeply tables may nest, 1 to 5000 (default `limits.max_depth` of `fal.config`, 1000)
 
 ---@class fal.Lifecycle
 ---How long an uploaded file lives and who may read it (PROTOCOL.md §12.5); sent in the `X-Fal-Object-Lifecycle` headers.
@@ -66,15 +68,20 @@
 
 ---@class fal.Limits
 ---Caps on sizes that come from the network; past one, the call fails with kind `limit` (docs/errors.md).
----@field max_response_bytes? integer the largest reply body kept in memory (default 268435456)
+---@field max_response_bytes? integer the largest reply body kept in memory, `fal.download` without a path included (default 268435456)
 ---@field max_event_bytes? integer the largest server-sent event of a stream (default 16777216)
 ---@field max_message_bytes? integer the largest realtime WebSocket message (default 67108864)
+---@field max_depth? integer how deeply JSON and msgpack tables may nest, 1 to 5000, in replies and in every `fal.json`/`fal.msgpack` call without its own `max_depth` (default 1000)
 
 ---@class fal.MapOptions
 ---@field concurrency? integer the most calls of `fn` running at once (default 8)
 
 ---@class fal.MsgpackOptions
 ---@field name? string the name of the value in error messages (default "value")
+---@field max_depth? integer how deeply tables may nest, 1 to 5000 (default `limits.max_depth` of `fal.config`, 1000)
+
+---@class fal.MsgpackUnpackOptions
+---@field max_depth? integer how deeply arrays and maps may nest, 1 to 5000 (default `limits.max_depth` of `fal.config`, 1000)
 
 ---@class fal.RealtimeOptions
 ---@field path? string the app's realtime route (default "/realtime")
@@ -190,6 +197,7 @@ fal.json = {}
 ---* Raises `validation`: the endpoint refused the input (HTTP 422); `field_errors` lists why
 ---* Raises `http`: any other error reply (`status`, `detail`, `error_type`)
 ---* Raises `timeout`: the `timeout` or `start_timeout` expired
+---* Raises `limit`: a reply over `limits.max_response_bytes` or nested deeper than `limits.max_depth` (`fal.config`)
 ---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
@@ -395,8 +403,9 @@ function fal.msgpack.pack(value, opts) end
 ---print(value.prompt, math.type(value.steps))
 ---```
 ---@param data string the msgpack bytes
+---@param opts? fal.MsgpackUnpackOptions
 ---@return any value # the value
-function fal.msgpack.unpack(data) end
+function fal.msgpack.unpack(data, opts) end
 
 ---Starts `fn(...)` as a task and returns it at once; the task first runs when the caller next
 ---waits (any yielding call). Every `fal.*` call that waits blocks only its own task. The program
@@ -661,11 +670,13 @@ function fal.encode(bytes, content_type) end
 function fal.encode_file(path) end
 
 ---Fetches a URL (a result's file): streamed to `path` when given (and the path returned), else
----returned as a string. No fal key is sent.
+---returned as a string, at most `limits.max_response_bytes` of `fal.config` (256 MiB; a file has no
+---cap). No fal key is sent. On failure no partial file is left.
 ---
 ---* Yields: waits for the transfer.
 ---* Raises `usage`: a bad argument, or a path that cannot be written
 ---* Raises `http`: an error reply
+---* Raises `limit`: a body kept in memory (no `path`, or an error reply) over `limits.max_response_bytes`
 ---* Raises `network`: the connection failed after the retries
 ---
 ---```lua
@@ -973,6 +984,7 @@ function Realtime:send(message) end
 ---* Yields: waits for a message.
 ---* Raises `timeout`: nothing arrived within `timeout`
 ---* Raises `realtime`: an `x-fal-error` frame, an abnormal close (`code`, `reason`), or an undecodable message
+---* Raises `limit`: a message longer than `limits.max_message_bytes` of `fal.config` (the connection is closed)
 ---* Raises `network`: the connection failed
 ---
 ---```lua
@@ -993,6 +1005,7 @@ function Realtime:recv(timeout) end
 ---* Yields: each step waits for a message.
 ---* Raises `timeout`: as `conn:recv`
 ---* Raises `realtime`: as `conn:recv`
+---* Raises `limit`: as `conn:recv`
 ---* Raises `network`: as `conn:recv`
 ---
 ---```lua

@@ -12,10 +12,26 @@
 /// lua_error does not return; say so, since lua.h does not.
 #define FALUA_NORETURN __attribute__((noreturn))
 
-/// How deeply tables may nest, both ways, in both codecs.
+/// How deeply tables may nest, both ways, in both codecs, unless `max_depth` says otherwise.
 #define FALUA_MAX_DEPTH 1000
+/// The most `max_depth` may be. Each level costs the recursive codecs at most about 400 bytes of C
+/// stack (-fstack-usage, -O0: msgpack's pack is the deepest chain), so 5000 levels stay under 2 MB,
+/// a quarter of the 8 MiB a thread gets by default (main, pthreads, Dispatch) and an eighth of the
+/// emulator's 16 MiB app threads (CFaluaTests checks it on a 4 MiB thread).
+#define FALUA_MAX_DEPTH_CEILING 5000
 #define FALUA_STRINGIFY(x) FALUA_STRINGIFY_(x)
 #define FALUA_STRINGIFY_(x) #x
+
+/// Sets the nesting limit of codec calls in this state that pass no `max_depth` (the runtime's
+/// `fal.config{limits = {max_depth = n}}`); `max_depth` from 1 to FALUA_MAX_DEPTH_CEILING.
+void falua_set_max_depth(lua_State *L, int max_depth);
+
+/// The state's nesting limit: FALUA_MAX_DEPTH unless falua_set_max_depth changed it.
+int falua_max_depth(lua_State *L);
+
+/// The `max_depth` option, the value on the stack top, of argument `arg`: raises unless it is an
+/// integer from 1 to FALUA_MAX_DEPTH_CEILING.
+int falua_check_max_depth(lua_State *L, int arg);
 
 // MARK: - null
 
@@ -109,6 +125,7 @@ typedef struct falua_encoder {
   const char *name;      // root of error paths
   int markers;           // stack index of the array marker; the object marker follows it
   int any_object_keys;   // an object-marked table may have number and boolean keys (msgpack)
+  int max_depth;         // tables nest at most this deep
 } falua_encoder;
 
 static inline falua_path_frame *falua_frame_at(falua_encoder *e, int depth) {
@@ -139,8 +156,9 @@ static inline void falua_frame_key(falua_encoder *e, int depth, const char *key,
 }
 
 /// Starts an encode call `f(value [, opts])`. Checks the options table at index 2: `name` (a string,
-/// the root of error paths; default "value") and, when `indent` is not NULL, `indent` (an integer
-/// from 0 to `max_indent`, written to *indent when given); any other option raises. Leaves the name
+/// the root of error paths; default "value"), `max_depth` (default: the state's) and, when `indent`
+/// is not NULL, `indent` (an integer from 0 to `max_indent`, written to *indent when given); any
+/// other option raises. Leaves the name
 /// at index 3 and the markers at 4 and 5, and sets e->L, e->name and e->markers. The caller then
 /// pushes its own values and buffers and calls falua_encoder_start.
 void falua_encoder_open(lua_State *L, falua_encoder *e, lua_Integer *indent, int max_indent);
@@ -165,7 +183,7 @@ typedef struct falua_table_shape {
 
 /// Enters the table on the stack top at `depth` and classifies it in one pass over its keys. The
 /// markers decide, else the keys: 1..n is an array, string keys (or none) an object. Raises, naming
-/// the path, on a cycle, nesting deeper than FALUA_MAX_DEPTH, a key the codec cannot write, a mixed
+/// the path, on a cycle, nesting deeper than e->max_depth, a key the codec cannot write, a mixed
 /// table, a string key in an array, an index outside 1..n or a missing one.
 falua_table_shape falua_classify_table(falua_encoder *e, int depth);
 
@@ -179,8 +197,8 @@ FALUA_NORETURN void falua_raise_after(lua_State *L, const char *fmt, va_list arg
 
 /// Why the decoder cannot open one more array or object at nesting `depth` (after counting it), or
 /// NULL when it can.
-static inline const char *falua_nesting_problem(lua_State *L, int depth) {
-  if (depth > FALUA_MAX_DEPTH) return "nesting deeper than " FALUA_STRINGIFY(FALUA_MAX_DEPTH);
+static inline const char *falua_nesting_problem(lua_State *L, int depth, int max_depth) {
+  if (depth > max_depth) return lua_pushfstring(L, "nesting deeper than %d", max_depth);
   if (!lua_checkstack(L, 4)) return "out of Lua stack space";
   return NULL;
 }

@@ -13,13 +13,14 @@
 /// Pushes a table {pack, unpack, bytes}.
 int falua_open_msgpack(lua_State *L);
 
-/// Lua `pack(value [, opts])` -> string. opts: `name` (root of error paths, default "value").
+/// Lua `pack(value [, opts])` -> string. opts: `name` (root of error paths, default "value"),
+/// `max_depth` (how deeply tables may nest; default the state's, see falua_set_max_depth).
 /// Integers pack in the int family, floats as float64; a valid UTF-8 string as str, any other
 /// string (or a `bytes` value) as bin. Tables follow the JSON rules; a table marked as an object
 /// may also have integer, float or boolean keys. Raises "<path>: <reason>".
 int falua_msgpack_pack(lua_State *L);
 
-/// Lua `unpack(string)` -> value. bin and str decode to strings, nil in arrays to the null sentinel
+/// Lua `unpack(string [, opts])` -> value. opts: `max_depth` (as pack's). bin and str decode to strings, nil in arrays to the null sentinel
 /// (in maps to an absent key), unsigned integers above the int64 range to floats; ext types raise.
 int falua_msgpack_unpack(lua_State *L);
 

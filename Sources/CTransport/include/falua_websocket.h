@@ -27,6 +27,13 @@ void falua_ws_expected_accept(const char *key, char accept[29]);
 falua_ws *falua_ws_new(CURL *easy, const uint8_t *pending, size_t pending_length,
                        falua_ws_message_fn on_message, falua_ws_close_fn on_close, void *user);
 
+/// Refuses messages longer than `max_length` bytes: past it, reading stops and a 1009 close goes
+/// out. Call before the first `pump`.
+void falua_ws_limit_messages(falua_ws *ws, uint64_t max_length);
+
+/// 1 once the session closed the connection (code 1009) for a message over the limit.
+int falua_ws_refused_long_message(falua_ws *ws);
+
 /// Frees the session (not the easy handle).
 void falua_ws_free(falua_ws *ws);
 

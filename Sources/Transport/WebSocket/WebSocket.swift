@@ -18,6 +18,7 @@ public final class WebSocket {
   private let id: UInt64
   private let easy: UnsafeMutableRawPointer
   private let handshake: WebSocketHandshake
+  private let maxMessageBytes: Int?
   private var completion: ((Result<WebSocket, WebSocketConnectError>) -> Void)?
   private var state = State.connecting
   private var session: OpaquePointer?
@@ -35,11 +36,12 @@ public final class WebSocket {
   /// How long `close` waits for the peer's close frame before dropping the connection.
   public static let closeTimeout = 5.0
 
-  private init(loop: EventLoop, easy: UnsafeMutableRawPointer, handshake: WebSocketHandshake) {
+  private init(loop: EventLoop, easy: UnsafeMutableRawPointer, handshake: WebSocketHandshake, maxMessageBytes: Int?) {
     self.loop = loop
     self.id = loop.makeID()
     self.easy = easy
     self.handshake = handshake
+    self.maxMessageBytes = maxMessageBytes
     errorBuffer.initialize(to: 0)
   }
 
@@ -53,8 +55,11 @@ public final class WebSocket {
   // `completion` runs inside a later `runOnce` (never inside `connect`). `caBundle` overrides the
   // loop's CA bundle for this connection.
   /// Opens a connection to a `ws://` or `wss://` URL; `timeout` covers connecting and the handshake.
+  /// A message longer than `maxMessageBytes` (nil: wslay's 2 GiB) ends the connection with
+  /// `.messageTooLarge`.
   public static func connect(
     loop: EventLoop, url: String, headers: HTTPHeaders = [:], timeout: Double = 30, caBundle: String? = nil,
+    maxMessageBytes: Int? = nil,
     completion: @escaping (Result<WebSocket, WebSocketConnectError>) -> Void
   ) {
     let handshake: WebSocketHandshake
@@ -71,7 +76,7 @@ public final class WebSocket {
       _ = loop.schedule(after: 0) { completion(.failure(.transport(error))) }
       return
     }
-    let socket = WebSocket(loop: loop, easy: easy, handshake: handshake)
+    let socket = WebSocket(loop: loop, easy: easy, handshake: handshake, maxMessageBytes: maxMessageBytes)
     socket.start(timeout: timeout, caBundle: caBundle ?? loop.caBundle, completion: completion)
   }
 
@@ -174,7 +179,8 @@ public final class WebSocket {
           socket.peerClose = (Int(code), String(decoding: UnsafeBufferPointer(start: reason, count: length), as: UTF8.self))
         }, user)
     }
-    guard session != nil else { return fail(.handshake("out of memory")) }
+    guard let session else { return fail(.handshake("out of memory")) }
+    if let maxMessageBytes { falua_ws_limit_messages(session, UInt64(max(0, maxMessageBytes))) }
     if let timer { loop.cancel(timer) }
     timer = nil
     state = .open
@@ -204,6 +210,9 @@ public final class WebSocket {
     if status != 0 || falua_ws_is_finished(session) != 0 {
       if let peerClose {
         return end(.closed(code: peerClose.code, reason: peerClose.reason))
+      }
+      if let maxMessageBytes, falua_ws_refused_long_message(session) != 0 {
+        return end(.messageTooLarge(limit: maxMessageBytes))
       }
       let code = falua_ws_last_error(session)
       let detail = code == CURLE_OK

@@ -12,6 +12,8 @@ public enum WebSocketEnd: Sendable, Equatable {
   case closed(code: Int, reason: String)
   /// The connection broke (or the close handshake timed out).
   case failed(String)
+  /// The peer sent a message longer than the limit: the client closed with 1009 without reading it.
+  case messageTooLarge(limit: Int)
 }
 
 /// Why `WebSocket.connect` failed.

@@ -6,7 +6,6 @@ local BAD = assert(os.getenv("BAD_URL"), "BAD_URL not set")
 local KEY = os.getenv("FAL_KEY")
 local SECRET = KEY and KEY:match(":(.*)$") or KEY
 local defaults = fal.config()
-defaults.limits.max_depth = nil  -- fixed, reported only
 local count = 0
 
 -- Every string anywhere in `v` (keys too), to look for the key.
@@ -52,6 +51,14 @@ local function case(category, name, kind, needle, fn)
   else
     print(("ok %s %s [%s] %s"):format(category, name, err.kind, tostring(err)))
   end
+end
+
+-- Runs `fn`, then `check` (which raises a plain string when what `fn` left behind is wrong), then
+-- raises what `fn` raised.
+local function after(fn, check)
+  local ok, err = pcall(fn)
+  check()
+  if not ok then error(err, 0) end
 end
 
 local function deep(n)
@@ -103,6 +110,10 @@ case("api", "subscribe client_timeout zero", "usage", "client_timeout", function
 case("config", "unknown setting", "usage", "unknown option \"bogus\"", function() fal.config({ bogus = 1 }) end)
 case("config", "retry attempts zero", "usage", "max_attempts", function() fal.config({ retry = { max_attempts = 0 } }) end)
 case("config", "negative limit", "usage", "got number -5", function() fal.config({ limits = { max_response_bytes = -5 } }) end)
+case("config", "max_depth past the ceiling", "usage", "limits.max_depth must be an integer from 1 to 5000", function()
+  fal.config({ limits = { max_depth = 100000 } }) end)
+case("config", "input deeper than limits.max_depth", "usage", "input.x[1][1][1][1]: nesting deeper than 5", function()
+  fal.config({ limits = { max_depth = 5 } }) fal.run("fal-ai/echo", { x = deep(10) }) end)
 case("config", "run_url ftp", "usage", "run_url must be an http or https URL, got scheme \"ftp\"", function()
   fal.config({ run_url = "ftp://example.com" }) fal.run("fal-ai/echo", {}) end)
 case("config", "queue_url gopher", "usage", "queue_url must be an http or https URL, got scheme \"gopher\"", function()
@@ -125,6 +136,15 @@ case("server", "unknown endpoint", "http", "404", function() fal.run("fal-ai/no-
 case("server", "unknown request id", "http", "404", function() fal.status("fal-ai/echo", "no-such-request") end)
 case("server", "cancel of a finished request", "http", "the request had already completed", function()
   local h = fal.submit("fal-ai/echo", {}) h:get() h:cancel() end)
+case("server", "realtime reply over the size limit", "limit",
+  "realtime message larger than the limit of 1000 bytes (fal.config limits.max_message_bytes)", function()
+  fal.config({ limits = { max_message_bytes = 1000 } })
+  local conn = fal.realtime("fal-ai/realtime-echo", { use_jwt = false })
+  after(function()
+    conn:send({ pad = string.rep("x", 5000) })
+    conn:recv(5)
+  end, function() assert(tostring(conn):find("closed"), "the connection was left open") end)
+end)
 
 -- Misbehaving servers.
 local function bad() fal.config({ run_url = BAD, queue_url = BAD }) end
@@ -134,7 +154,8 @@ case("hostile", "truncated JSON", "http", "malformed reply", function() bad() fa
 case("hostile", "HTML error page", "http", "500 Internal Server Error", function() bad() fal.run("html/app", {}) end)
 case("hostile", "wrong content type", "http", "malformed reply", function() bad() fal.run("text/app", {}) end)
 case("hostile", "oversized header", "network", "", function() bad() fal.run("bigheader/app", {}) end)
-case("hostile", "2000-deep reply", "http", "nesting deeper than", function() bad() fal.run("deep/app", {}) end)
+case("hostile", "2000-deep reply", "limit", "reply nested deeper than the limit of 1000 levels (fal.config limits.max_depth)",
+  function() bad() fal.run("deep/app", {}) end)
 case("hostile", "reply over the size limit", "limit", "larger than the limit of 1000 bytes", function()
   bad() fal.config({ limits = { max_response_bytes = 1000 } }) fal.run("huge/app", {}) end)
 case("hostile", "echoes the key in a 422", "validation", "bad key <redacted>", function() bad() fal.run("echo/app", {}) end)
@@ -148,5 +169,28 @@ case("hostile", "download redirect loop", "network", "redirects", function() fal
 case("hostile", "event over the size limit", "limit", "larger than the limit of 1000 bytes", function()
   bad() fal.config({ limits = { max_event_bytes = 1000 } })
   for _ in fal.stream("sse/app", {}) do end end)
+case("hostile", "realtime frame announcing 100 MiB", "limit", "larger than the limit of 67108864 bytes", function()
+  bad()
+  local conn <close> = fal.realtime("bigws/app", { use_jwt = false })
+  conn:recv(3)
+end)
+case("hostile", "endless download into memory", "limit", "larger than the limit of 1000 bytes", function()
+  fal.config({ limits = { max_response_bytes = 1000 } })
+  fal.download(BAD .. "/endless/x")
+end)
+case("hostile", "webhook keys over the size limit", "webhook", "larger than the limit of 1000 bytes", function()
+  fal.config({ limits = { max_response_bytes = 1000 } })
+  local headers = { ["X-Fal-Webhook-Request-Id"] = "r", ["X-Fal-Webhook-User-Id"] = "u",
+    ["X-Fal-Webhook-Timestamp"] = tostring(os.time()), ["X-Fal-Webhook-Signature"] = string.rep("0", 128) }
+  fal.webhook.verify(headers, "{}", { jwks_url = BAD .. "/huge/jwks.json" })
+end)
+case("hostile", "download's error page over the size limit", "limit", "larger than the limit of 1000 bytes", function()
+  fal.config({ limits = { max_response_bytes = 1000 } })
+  local path = os.tmpname()
+  after(function() fal.download(BAD .. "/bigerror/x", path) end, function()
+    local left = io.open(path)
+    if left then left:close() os.remove(path) error("the partial file was left behind") end
+  end)
+end)
 
 print("cases " .. count)
