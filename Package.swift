@@ -2,9 +2,9 @@
 import PackageDescription
 
 // Debian's C libraries are linked by small C targets, one per concern, so that each Swift module
-// depends only on the C it uses: CFalua (Lua, msgpuck: the Lua bridge and the codecs), CTransport
-// (libcurl, wslay, and libcrypto for the WebSocket handshake), CCrypto (libcrypto: SHA-256, Ed25519)
-// and CPNG (zlib: the emulator's images).
+// depends only on the C it uses: CFalua (Lua, msgpuck, double-conversion: the Lua bridge and the
+// codecs), CTransport (libcurl, wslay, and libcrypto for the WebSocket handshake), CCrypto
+// (libcrypto: SHA-256, Ed25519) and CPNG (zlib: the emulator's images).
 let package = Package(
   name: "falua",
   products: [
@@ -21,7 +21,9 @@ let package = Package(
     .target(
       name: "CFalua",
       cSettings: [.headerSearchPath("."), .unsafeFlags(["-I/usr/include/lua5.4", "-O2"])],
-      linkerSettings: [.linkedLibrary("lua5.4"), .linkedLibrary("msgpuck")]
+      // float_text.cc: the JSON codec's float text through double-conversion (a C++ library).
+      cxxSettings: [.unsafeFlags(["-O2", "-fno-exceptions", "-fno-rtti"])],
+      linkerSettings: [.linkedLibrary("lua5.4"), .linkedLibrary("msgpuck"), .linkedLibrary("double-conversion")]
     ),
     .target(
       name: "CTransport",

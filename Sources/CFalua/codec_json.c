@@ -12,6 +12,8 @@
 // Errors are raised with lua_error: these functions are called by Lua directly, never from Swift.
 #include "falua_json.h"
 
+#include "float_text.h"
+
 #include <lua5.4/lauxlib.h>
 #include <math.h>
 #include <stdarg.h>
@@ -235,41 +237,6 @@ static inline int is_digit(const unsigned char *p, const unsigned char *end) {
   return p < end && *p >= '0' && *p <= '9';
 }
 
-// Converts the JSON number text [s, e) (already checked against the grammar) to a double. strtod
-// reads the decimal point of the C locale, so the text is rewritten without one: "12.5e3" becomes
-// "125e2", which every locale reads the same way.
-static double number_to_double(decoder *d, const unsigned char *s, const unsigned char *e) {
-  char small[128];
-  size_t cap = (size_t)(e - s) + 32;
-  char *out = small;
-  if (cap > sizeof small) {
-    d->scratch->len = 0;
-    out = falua_buffer_reserve(d->L, d->scratch, cap);
-  }
-  char *o = out;
-  long long exponent = 0;
-  const unsigned char *p = s;
-  if (*p == '-') *o++ = (char)*p++;
-  while (p < e && *p >= '0' && *p <= '9') *o++ = (char)*p++;
-  if (p < e && *p == '.') {
-    for (p++; p < e && *p >= '0' && *p <= '9'; p++) {
-      *o++ = (char)*p;
-      exponent--;
-    }
-  }
-  if (p < e) {  // 'e' or 'E'
-    p++;
-    int negative = *p == '-';
-    if (*p == '-' || *p == '+') p++;
-    long long value = 0;
-    // Beyond a billion the result is 0 or infinity anyway; saturating keeps the sum in range.
-    for (; p < e; p++) value = value < 1000000000 ? value * 10 + (*p - '0') : value;
-    exponent += negative ? -value : value;
-  }
-  snprintf(o, 24, "e%lld", exponent);
-  return strtod(out, NULL);
-}
-
 // Pushes the number at d->p: an integer when it has no fraction or exponent and fits int64.
 static void decode_number(decoder *d) {
   const unsigned char *s = d->p, *p = s, *end = d->end;
@@ -312,7 +279,7 @@ static void decode_number(decoder *d) {
       return;
     }
   }
-  lua_pushnumber(d->L, (lua_Number)number_to_double(d, s, p));
+  lua_pushnumber(d->L, (lua_Number)falua_float_parse((const char *)s, (size_t)(p - s)));
 }
 
 static void decode_literal(decoder *d, const char *word, size_t n) {
@@ -531,91 +498,10 @@ static void encode_integer(encoder *e, lua_Integer i) {
   put_bytes(e, o, (size_t)(digits + sizeof digits - o));
 }
 
-// True when the decimal `digits[0..n)` x 10^(exp10 - n + 1) reads back as `x`. No decimal point is
-// written, so strtod's locale does not matter.
-static int reads_back(const char *digits, int n, int exp10, double x) {
-  char text[48];
-  memcpy(text, digits, (size_t)n);
-  snprintf(text + n, sizeof text - (size_t)n, "e%d", exp10 - n + 1);
-  return strtod(text, NULL) == x;
-}
-
-// The digits (no trailing zeros) and decimal exponent of the shortest decimal that reads back as
-// the finite positive `x`, so that x = d.ddd x 10^exp10. Returns the digit count.
-//
-// `%.{p-1}e` gives the nearest p-digit decimal. For a normal double, if any decimal of at most 15
-// digits reads back, the nearest 15-digit one is that same decimal padded with zeros (15 digits
-// always survive decimal -> double -> decimal: DBL_DIG), so trying 15, 16, 17 in that order finds
-// the same answer as trying every precision from 1. Subnormals have fewer bits, so they try all.
-static int shortest_digits(double x, char digits[20], int *exp10) {
-  int n = 0;
-  for (int precision = x < 2.2250738585072014e-308 ? 1 : 15; precision <= 17; precision++) {
-    char text[48];
-    snprintf(text, sizeof text, "%.*e", precision - 1, x);
-    // The text is "d.ddde+XX" where the point is the locale's: keep the digits, skip the rest.
-    const char *c = text;
-    n = 0;
-    for (; *c && *c != 'e'; c++) {
-      if (*c >= '0' && *c <= '9') digits[n++] = *c;
-    }
-    *exp10 = atoi(c + 1);
-    if (precision == 17 || reads_back(digits, n, *exp10, x)) break;
-  }
-  while (n > 1 && digits[n - 1] == '0') n--;
-  return n;
-}
-
-// Writes a finite float the way Python's repr does, so that a float always reads back as a float:
-// "0.1", "1.0", "-0.0", "1e+16", "1.5e-07", "5e-324" (exponent form below 1e-4 and from 1e16).
+// Writes a finite float as Python's repr does (float_text.h), so that it always reads back as a float.
 static void encode_float(encoder *e, double x) {
-  char text[40], *o = text;
-  if (signbit(x)) {
-    *o++ = '-';
-    x = -x;
-  }
-  if (x == 0) {
-    memcpy(o, "0.0", 3);
-    put_bytes(e, text, (size_t)(o + 3 - text));
-    return;
-  }
-  char digits[20];
-  int exp10, n;
-  if (x < 9007199254740992.0 && x == (double)(int64_t)x) {
-    // Integers below 2^53 are exact, and their digits are already the shortest form.
-    n = snprintf(digits, sizeof digits, "%lld", (long long)x);
-    exp10 = n - 1;
-    while (n > 1 && digits[n - 1] == '0') n--;
-  } else {
-    n = shortest_digits(x, digits, &exp10);
-  }
-  if (exp10 < -4 || exp10 >= 16) {
-    *o++ = digits[0];
-    if (n > 1) {
-      *o++ = '.';
-      memcpy(o, digits + 1, (size_t)n - 1);
-      o += n - 1;
-    }
-    o += snprintf(o, 8, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
-  } else if (exp10 < 0) {
-    *o++ = '0';
-    *o++ = '.';
-    for (int i = -1; i > exp10; i--) *o++ = '0';
-    memcpy(o, digits, (size_t)n);
-    o += n;
-  } else if (exp10 + 1 >= n) {
-    memcpy(o, digits, (size_t)n);
-    o += n;
-    for (int i = n; i <= exp10; i++) *o++ = '0';
-    memcpy(o, ".0", 2);
-    o += 2;
-  } else {
-    memcpy(o, digits, (size_t)exp10 + 1);
-    o += exp10 + 1;
-    *o++ = '.';
-    memcpy(o, digits + exp10 + 1, (size_t)(n - exp10 - 1));
-    o += n - exp10 - 1;
-  }
-  put_bytes(e, text, (size_t)(o - text));
+  char *o = falua_buffer_reserve(e->base.L, e->base.out, FALUA_FLOAT_REPR_MAX);
+  e->base.out->len += falua_float_repr(x, o);
 }
 
 static void encode_value(encoder *e, int depth);

@@ -1,0 +1,30 @@
+// Floats <-> text for the JSON codec, by Google's double-conversion (libdouble-conversion-dev):
+// shortest round-trip digits (Grisu3, with a bignum fallback when it cannot decide) and correctly
+// rounded parsing, neither of which reads the C locale. C++ behind a C interface.
+#ifndef FALUA_FLOAT_TEXT_H
+#define FALUA_FLOAT_TEXT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Room for the longest repr ("-1.7976931348623157e+308", "-0.00012345678901234567") and a NUL.
+#define FALUA_FLOAT_REPR_MAX 32
+
+/// Writes the finite `x` as Python's repr does, so that it reads back as the same float: the
+/// shortest digits that round-trip, fixed notation for 1e-4 <= |x| < 1e16 ("0.1", "1.0", "-0.0")
+/// and exponent notation with at least two exponent digits otherwise ("1e+16", "1.5e-05",
+/// "5e-324"). Returns the length written to `out` (not NUL-terminated).
+size_t falua_float_repr(double x, char out[FALUA_FLOAT_REPR_MAX]);
+
+/// The double nearest to the JSON number text [s, s+n), which the caller has checked against the
+/// grammar. Beyond the range it is ±inf (as Python reads 1e400), below it ±0.
+double falua_float_parse(const char *s, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
