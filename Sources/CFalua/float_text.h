@@ -1,6 +1,7 @@
-// Floats <-> text for the JSON codec, by Google's double-conversion (libdouble-conversion-dev):
-// shortest round-trip digits (Grisu3, with a bignum fallback when it cannot decide) and correctly
-// rounded parsing, neither of which reads the C locale. C++ behind a C interface.
+// Floats <-> text for the JSON codec: shortest round-trip digits by Dragonbox (libdragonbox-dev)
+// and correctly rounded parsing by fast_float (libfast-float-dev), both header-only C++ behind a C
+// interface, neither reading the C locale. Measured against glibc's printf/strtod and Google's
+// double-conversion in docs/design.md (codec section).
 #ifndef FALUA_FLOAT_TEXT_H
 #define FALUA_FLOAT_TEXT_H
 
