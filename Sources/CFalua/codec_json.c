@@ -292,22 +292,35 @@ static void decode_literal(decoder *d, const char *word, size_t n) {
 
 static void decode_value(decoder *d);
 
-// Opens the array or object whose bracket is at d->p: pushes an empty table with the marker at stack
-// index `marker`. Returns 0 when it closes at once (`close` right after the bracket).
+// Members wait on the Lua stack, up to this many, and then go into a table made for them at once:
+// a table filled one key at a time is rehashed at every power of two, which took half of the
+// decode time. Longer containers take their members in batches and grow from there.
+#define BATCH 64
+
+// Pushes a new table of the given sizes with the marker at stack index `marker`.
+static inline void new_table(decoder *d, int marker, int narray, int nhash) {
+  lua_createtable(d->L, narray, nhash);
+  lua_pushvalue(d->L, marker);
+  lua_setmetatable(d->L, -2);
+}
+
+// Opens the array or object whose bracket is at d->p. When it closes at once (`close` right after
+// the bracket) pushes its empty table and returns 0; else pushes nil, the slot of the table that
+// the first batch makes, and returns how many members a batch may hold.
 static inline int open_container(decoder *d, int marker, unsigned char close) {
   const char *problem = falua_nesting_problem(d->L, ++d->depth);
   if (problem) decode_error(d, d->p, "%s", problem);
   d->p++;
-  lua_createtable(d->L, 0, 0);
-  lua_pushvalue(d->L, marker);
-  lua_setmetatable(d->L, -2);
   skip_whitespace(d);
   if (d->p < d->end && *d->p == close) {
     d->p++;
     d->depth--;
+    new_table(d, marker, 0, 0);
     return 0;
   }
-  return 1;
+  lua_pushnil(d->L);
+  // A batch and the two copies that object batches push; without the room, one member at a time.
+  return lua_checkstack(d->L, 2 * BATCH + 2) ? BATCH : 1;
 }
 
 // After an element: returns 1 at a comma (another element follows), 0 at `close` (the container
@@ -326,9 +339,23 @@ static inline int next_element(decoder *d, unsigned char close) {
   unexpected(d, d->p);
 }
 
+// Moves the `pending` elements above the table slot `t` into the table as elements n+1.., making
+// it first if the slot is still nil. Returns the new element count.
+static lua_Integer fill_array(decoder *d, int t, lua_Integer n, int pending) {
+  lua_State *L = d->L;
+  if (lua_type(L, t) == LUA_TNIL) {
+    new_table(d, d->markers, pending, 0);
+    lua_replace(L, t);
+  }
+  for (int i = pending; i > 0; i--) lua_rawseti(L, t, n + i);  // pops the top, the last element
+  return n + pending;
+}
+
 static void decode_array(decoder *d) {
   lua_State *L = d->L;
-  if (!open_container(d, d->markers, ']')) return;
+  int batch = open_container(d, d->markers, ']');
+  if (batch == 0) return;
+  int t = lua_gettop(L), pending = 0;
   lua_Integer n = 0;
   do {
     decode_value(d);
@@ -336,13 +363,40 @@ static void decode_array(decoder *d) {
       lua_pop(L, 1);
       falua_push_null(L);
     }
-    lua_rawseti(L, -2, ++n);
+    if (++pending == batch) {
+      n = fill_array(d, t, n, pending);
+      pending = 0;
+    }
   } while (next_element(d, ']'));
+  fill_array(d, t, n, pending);
+}
+
+// Moves the `pending` key/value pairs above the table slot `t` into the table, making it first if
+// the slot is still nil. In their order: the last of duplicate keys wins, and a null member (nil
+// here unless keep_null) removes the key, so a later duplicate `"k": null` wins over a value too.
+static void fill_object(decoder *d, int t, int pending) {
+  lua_State *L = d->L;
+  if (lua_type(L, t) == LUA_TNIL) {
+    new_table(d, d->markers + 1, 0, pending);
+    lua_replace(L, t);
+  }
+  if (pending == 1) {
+    lua_rawset(L, t);
+    return;
+  }
+  for (int i = t + 1; i < t + 2 * pending; i += 2) {
+    lua_pushvalue(L, i);
+    lua_pushvalue(L, i + 1);
+    lua_rawset(L, t);
+  }
+  lua_settop(L, t);
 }
 
 static void decode_object(decoder *d) {
   lua_State *L = d->L;
-  if (!open_container(d, d->markers + 1, '}')) return;
+  int batch = open_container(d, d->markers + 1, '}');
+  if (batch == 0) return;
+  int t = lua_gettop(L), pending = 0;
   do {
     skip_whitespace(d);
     if (d->p >= d->end || *d->p != '"') unexpected(d, d->p);
@@ -351,10 +405,12 @@ static void decode_object(decoder *d) {
     if (d->p >= d->end || *d->p != ':') unexpected(d, d->p);
     d->p++;
     decode_value(d);
-    // A null member is nil here unless keep_null: setting it removes the key, which also makes a
-    // later duplicate `"k": null` win over an earlier value, as the last duplicate does otherwise.
-    lua_rawset(L, -3);
+    if (++pending == batch) {
+      fill_object(d, t, pending);
+      pending = 0;
+    }
   } while (next_element(d, '}'));
+  fill_object(d, t, pending);
 }
 
 // Pushes the value at d->p (after whitespace). null pushes nil, or the sentinel with keep_null.
