@@ -3,8 +3,6 @@
 
 #include <dragonbox/dragonbox.h>
 #include <fast_float/fast_float.h>
-#include <stdint.h>
-#include <string.h>
 
 // Dragonbox gives the shortest digits that round-trip (of those, the nearest to x); the rest is
 // Python's layout of them.
@@ -21,9 +19,8 @@ size_t falua_float_repr(double x, char out[FALUA_FLOAT_REPR_MAX]) {
   auto decimal = jkj::dragonbox::to_decimal(x, jkj::dragonbox::policy::sign::ignore,
                                             jkj::dragonbox::policy::trailing_zero::remove);
   char digits[20];
-  int n = 0;
-  for (uint64_t s = decimal.significand; s; s /= 10) digits[19 - n++] = (char)('0' + s % 10);
-  const char *d = digits + 20 - n;
+  const char *d = falua_decimal_digits(decimal.significand, digits + sizeof digits);
+  int n = (int)(digits + sizeof digits - d);
   int exp10 = decimal.exponent + n - 1;  // x = d.ddd x 10^exp10
   if (exp10 < -4 || exp10 >= 16) {  // d.ddde+XX
     *o++ = d[0];

@@ -6,10 +6,33 @@
 #define FALUA_FLOAT_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/// Writes the decimal digits of `u` so that they end just before `end`; returns where they start.
+/// Two digits per division: integers and float significands have up to 20 and 17 digits.
+static inline char *falua_decimal_digits(uint64_t u, char *end) {
+  static const char pairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  while (u >= 100) {
+    end -= 2;
+    memcpy(end, pairs + 2 * (u % 100), 2);
+    u /= 100;
+  }
+  if (u >= 10) {
+    end -= 2;
+    memcpy(end, pairs + 2 * u, 2);
+  } else {
+    *--end = (char)('0' + u);
+  }
+  return end;
+}
 
 /// Room for the longest repr ("-1.7976931348623157e+308", "-0.00012345678901234567") and a NUL.
 #define FALUA_FLOAT_REPR_MAX 32
