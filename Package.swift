@@ -2,9 +2,9 @@
 import PackageDescription
 
 // Debian's C libraries are linked by small C targets, one per concern, so that each Swift module
-// depends only on the C it uses: CFalua (Lua, msgpuck: the Lua bridge and the codecs), CTransport
-// (libcurl, wslay, and libcrypto for the WebSocket handshake), CCrypto (libcrypto: SHA-256, Ed25519)
-// and CPNG (zlib: the emulator's images).
+// depends only on the C it uses: CFalua (Lua, msgpuck, and the header-only Dragonbox and fast_float:
+// the Lua bridge and the codecs), CTransport (libcurl, wslay, and libcrypto for the WebSocket
+// handshake), CCrypto (libcrypto: SHA-256, Ed25519) and CPNG (zlib: the emulator's images).
 let package = Package(
   name: "falua",
   products: [
@@ -22,6 +22,8 @@ let package = Package(
     .target(
       name: "CFalua",
       cSettings: [.headerSearchPath("."), .unsafeFlags(["-I/usr/include/lua5.4", "-O2"])],
+      // float_text.cc: the JSON codec's float text through Dragonbox and fast_float (header-only C++).
+      cxxSettings: [.unsafeFlags(["-I/usr/include/dragonbox-1.1.3", "-O2", "-fno-exceptions", "-fno-rtti"])],
       linkerSettings: [.linkedLibrary("lua5.4"), .linkedLibrary("msgpuck")]
     ),
     // libcurl is opened on first use, not linked (curl_library.c): the headers come from

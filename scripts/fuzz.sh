@@ -14,6 +14,7 @@ targets=("$@")
 # The Swift toolchain's clang ships libFuzzer and the sanitizer runtimes; Debian's may not.
 toolchain=${FUZZ_TOOLCHAIN:-$(dirname "$(command -v swiftc || echo /opt/swift/usr/bin/swiftc)")}
 clang="$toolchain/clang"
+clangxx="$toolchain/clang++"
 swiftc="$toolchain/swiftc"
 if [ ! -x "$clang" ] || [ ! -x "$swiftc" ]; then
   echo "fuzz.sh: no clang and swiftc in $toolchain (set FUZZ_TOOLCHAIN to the toolchain's bin)" >&2
@@ -32,15 +33,19 @@ swift_flags=(-parse-as-library -O -g -sanitize=fuzzer,address -use-ld=lld)
 export SWIFT_BACKTRACE=enable=no
 
 # Every codec source, whatever the codec files are called: the targets reach them through the
-# umbrella header CFalua.h.
+# umbrella header CFalua.h. The JSON codec's float text is C++ (float_text.cc, Dragonbox, fast_float):
+# it is compiled on its own, since -std=gnu23 is C only.
 codec_sources=(Sources/CFalua/codec_*.c)
+cxx_flags=(-std=gnu++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+  -fno-sanitize-recover=all -fno-exceptions -fno-rtti -ISources/CFalua -I/usr/include/dragonbox-1.1.3)
 
 build() {
   local target=$1
   case $target in
     json | msgpack)
-      "$clang" "${c_flags[@]}" "Tests/Fuzz/$target/fuzz_$target.c" "${codec_sources[@]}" \
-        -llua5.4 -lmsgpuck -lm -o "$out/$target" ;;
+      "$clangxx" "${cxx_flags[@]}" -c Sources/CFalua/float_text.cc -o "$out/float_text.o"
+      "$clang" "${c_flags[@]}" "Tests/Fuzz/$target/fuzz_$target.c" "${codec_sources[@]}" "$out/float_text.o" \
+        -llua5.4 -lmsgpuck -lstdc++ -lm -o "$out/$target" ;;
     websocket)
       # The target supplies curl_easy_recv/curl_easy_send itself, so libcurl is not linked.
       "$clang" "${c_flags[@]}" -ISources/CTransport/include Tests/Fuzz/websocket/fuzz_websocket.c \

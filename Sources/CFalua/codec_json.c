@@ -12,6 +12,8 @@
 // Errors are raised with lua_error: these functions are called by Lua directly, never from Swift.
 #include "falua_json.h"
 
+#include "float_text.h"
+
 #include <lua5.4/lauxlib.h>
 #include <math.h>
 #include <stdarg.h>
@@ -235,41 +237,6 @@ static inline int is_digit(const unsigned char *p, const unsigned char *end) {
   return p < end && *p >= '0' && *p <= '9';
 }
 
-// Converts the JSON number text [s, e) (already checked against the grammar) to a double. strtod
-// reads the decimal point of the C locale, so the text is rewritten without one: "12.5e3" becomes
-// "125e2", which every locale reads the same way.
-static double number_to_double(decoder *d, const unsigned char *s, const unsigned char *e) {
-  char small[128];
-  size_t cap = (size_t)(e - s) + 32;
-  char *out = small;
-  if (cap > sizeof small) {
-    d->scratch->len = 0;
-    out = falua_buffer_reserve(d->L, d->scratch, cap);
-  }
-  char *o = out;
-  long long exponent = 0;
-  const unsigned char *p = s;
-  if (*p == '-') *o++ = (char)*p++;
-  while (p < e && *p >= '0' && *p <= '9') *o++ = (char)*p++;
-  if (p < e && *p == '.') {
-    for (p++; p < e && *p >= '0' && *p <= '9'; p++) {
-      *o++ = (char)*p;
-      exponent--;
-    }
-  }
-  if (p < e) {  // 'e' or 'E'
-    p++;
-    int negative = *p == '-';
-    if (*p == '-' || *p == '+') p++;
-    long long value = 0;
-    // Beyond a billion the result is 0 or infinity anyway; saturating keeps the sum in range.
-    for (; p < e; p++) value = value < 1000000000 ? value * 10 + (*p - '0') : value;
-    exponent += negative ? -value : value;
-  }
-  snprintf(o, 24, "e%lld", exponent);
-  return strtod(out, NULL);
-}
-
 // Pushes the number at d->p: an integer when it has no fraction or exponent and fits int64.
 static void decode_number(decoder *d) {
   const unsigned char *s = d->p, *p = s, *end = d->end;
@@ -312,7 +279,7 @@ static void decode_number(decoder *d) {
       return;
     }
   }
-  lua_pushnumber(d->L, (lua_Number)number_to_double(d, s, p));
+  lua_pushnumber(d->L, (lua_Number)falua_float_parse((const char *)s, (size_t)(p - s)));
 }
 
 static void decode_literal(decoder *d, const char *word, size_t n) {
@@ -325,22 +292,35 @@ static void decode_literal(decoder *d, const char *word, size_t n) {
 
 static void decode_value(decoder *d);
 
-// Opens the array or object whose bracket is at d->p: pushes an empty table with the marker at stack
-// index `marker`. Returns 0 when it closes at once (`close` right after the bracket).
+// Members wait on the Lua stack, up to this many, and then go into a table made for them at once:
+// a table filled one key at a time is rehashed at every power of two, which took half of the
+// decode time. Longer containers take their members in batches and grow from there.
+#define BATCH 64
+
+// Pushes a new table of the given sizes with the marker at stack index `marker`.
+static inline void new_table(decoder *d, int marker, int narray, int nhash) {
+  lua_createtable(d->L, narray, nhash);
+  lua_pushvalue(d->L, marker);
+  lua_setmetatable(d->L, -2);
+}
+
+// Opens the array or object whose bracket is at d->p. When it closes at once (`close` right after
+// the bracket) pushes its empty table and returns 0; else pushes nil, the slot of the table that
+// the first batch makes, and returns how many members a batch may hold.
 static inline int open_container(decoder *d, int marker, unsigned char close) {
   const char *problem = falua_nesting_problem(d->L, ++d->depth, d->max_depth);
   if (problem) decode_error(d, d->p, "%s", problem);
   d->p++;
-  lua_createtable(d->L, 0, 0);
-  lua_pushvalue(d->L, marker);
-  lua_setmetatable(d->L, -2);
   skip_whitespace(d);
   if (d->p < d->end && *d->p == close) {
     d->p++;
     d->depth--;
+    new_table(d, marker, 0, 0);
     return 0;
   }
-  return 1;
+  lua_pushnil(d->L);
+  // A batch and the two copies that object batches push; without the room, one member at a time.
+  return lua_checkstack(d->L, 2 * BATCH + 2) ? BATCH : 1;
 }
 
 // After an element: returns 1 at a comma (another element follows), 0 at `close` (the container
@@ -359,9 +339,23 @@ static inline int next_element(decoder *d, unsigned char close) {
   unexpected(d, d->p);
 }
 
+// Moves the `pending` elements above the table slot `t` into the table as elements n+1.., making
+// it first if the slot is still nil. Returns the new element count.
+static lua_Integer fill_array(decoder *d, int t, lua_Integer n, int pending) {
+  lua_State *L = d->L;
+  if (lua_type(L, t) == LUA_TNIL) {
+    new_table(d, d->markers, pending, 0);
+    lua_replace(L, t);
+  }
+  for (int i = pending; i > 0; i--) lua_rawseti(L, t, n + i);  // pops the top, the last element
+  return n + pending;
+}
+
 static void decode_array(decoder *d) {
   lua_State *L = d->L;
-  if (!open_container(d, d->markers, ']')) return;
+  int batch = open_container(d, d->markers, ']');
+  if (batch == 0) return;
+  int t = lua_gettop(L), pending = 0;
   lua_Integer n = 0;
   do {
     decode_value(d);
@@ -369,13 +363,40 @@ static void decode_array(decoder *d) {
       lua_pop(L, 1);
       falua_push_null(L);
     }
-    lua_rawseti(L, -2, ++n);
+    if (++pending == batch) {
+      n = fill_array(d, t, n, pending);
+      pending = 0;
+    }
   } while (next_element(d, ']'));
+  fill_array(d, t, n, pending);
+}
+
+// Moves the `pending` key/value pairs above the table slot `t` into the table, making it first if
+// the slot is still nil. In their order: the last of duplicate keys wins, and a null member (nil
+// here unless keep_null) removes the key, so a later duplicate `"k": null` wins over a value too.
+static void fill_object(decoder *d, int t, int pending) {
+  lua_State *L = d->L;
+  if (lua_type(L, t) == LUA_TNIL) {
+    new_table(d, d->markers + 1, 0, pending);
+    lua_replace(L, t);
+  }
+  if (pending == 1) {
+    lua_rawset(L, t);
+    return;
+  }
+  for (int i = t + 1; i < t + 2 * pending; i += 2) {
+    lua_pushvalue(L, i);
+    lua_pushvalue(L, i + 1);
+    lua_rawset(L, t);
+  }
+  lua_settop(L, t);
 }
 
 static void decode_object(decoder *d) {
   lua_State *L = d->L;
-  if (!open_container(d, d->markers + 1, '}')) return;
+  int batch = open_container(d, d->markers + 1, '}');
+  if (batch == 0) return;
+  int t = lua_gettop(L), pending = 0;
   do {
     skip_whitespace(d);
     if (d->p >= d->end || *d->p != '"') unexpected(d, d->p);
@@ -384,10 +405,12 @@ static void decode_object(decoder *d) {
     if (d->p >= d->end || *d->p != ':') unexpected(d, d->p);
     d->p++;
     decode_value(d);
-    // A null member is nil here unless keep_null: setting it removes the key, which also makes a
-    // later duplicate `"k": null` win over an earlier value, as the last duplicate does otherwise.
-    lua_rawset(L, -3);
+    if (++pending == batch) {
+      fill_object(d, t, pending);
+      pending = 0;
+    }
   } while (next_element(d, '}'));
+  fill_object(d, t, pending);
 }
 
 // Pushes the value at d->p (after whitespace). null pushes nil, or the sentinel with keep_null.
@@ -525,101 +548,17 @@ static void encode_string(encoder *e, const char *s, size_t n, int depth, int is
 }
 
 static void encode_integer(encoder *e, lua_Integer i) {
-  char digits[24], *o = digits + sizeof digits;
+  char digits[24];
   uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;  // no overflow for INT64_MIN
-  do {
-    *--o = (char)('0' + u % 10);
-    u /= 10;
-  } while (u);
+  char *o = falua_decimal_digits(u, digits + sizeof digits);
   if (i < 0) *--o = '-';
   put_bytes(e, o, (size_t)(digits + sizeof digits - o));
 }
 
-// True when the decimal `digits[0..n)` x 10^(exp10 - n + 1) reads back as `x`. No decimal point is
-// written, so strtod's locale does not matter.
-static int reads_back(const char *digits, int n, int exp10, double x) {
-  char text[48];
-  memcpy(text, digits, (size_t)n);
-  snprintf(text + n, sizeof text - (size_t)n, "e%d", exp10 - n + 1);
-  return strtod(text, NULL) == x;
-}
-
-// The digits (no trailing zeros) and decimal exponent of the shortest decimal that reads back as
-// the finite positive `x`, so that x = d.ddd x 10^exp10. Returns the digit count.
-//
-// `%.{p-1}e` gives the nearest p-digit decimal. For a normal double, if any decimal of at most 15
-// digits reads back, the nearest 15-digit one is that same decimal padded with zeros (15 digits
-// always survive decimal -> double -> decimal: DBL_DIG), so trying 15, 16, 17 in that order finds
-// the same answer as trying every precision from 1. Subnormals have fewer bits, so they try all.
-static int shortest_digits(double x, char digits[20], int *exp10) {
-  int n = 0;
-  for (int precision = x < 2.2250738585072014e-308 ? 1 : 15; precision <= 17; precision++) {
-    char text[48];
-    snprintf(text, sizeof text, "%.*e", precision - 1, x);
-    // The text is "d.ddde+XX" where the point is the locale's: keep the digits, skip the rest.
-    const char *c = text;
-    n = 0;
-    for (; *c && *c != 'e'; c++) {
-      if (*c >= '0' && *c <= '9') digits[n++] = *c;
-    }
-    *exp10 = atoi(c + 1);
-    if (precision == 17 || reads_back(digits, n, *exp10, x)) break;
-  }
-  while (n > 1 && digits[n - 1] == '0') n--;
-  return n;
-}
-
-// Writes a finite float the way Python's repr does, so that a float always reads back as a float:
-// "0.1", "1.0", "-0.0", "1e+16", "1.5e-07", "5e-324" (exponent form below 1e-4 and from 1e16).
+// Writes a finite float as Python's repr does (float_text.h), so that it always reads back as a float.
 static void encode_float(encoder *e, double x) {
-  char text[40], *o = text;
-  if (signbit(x)) {
-    *o++ = '-';
-    x = -x;
-  }
-  if (x == 0) {
-    memcpy(o, "0.0", 3);
-    put_bytes(e, text, (size_t)(o + 3 - text));
-    return;
-  }
-  char digits[20];
-  int exp10, n;
-  if (x < 9007199254740992.0 && x == (double)(int64_t)x) {
-    // Integers below 2^53 are exact, and their digits are already the shortest form.
-    n = snprintf(digits, sizeof digits, "%lld", (long long)x);
-    exp10 = n - 1;
-    while (n > 1 && digits[n - 1] == '0') n--;
-  } else {
-    n = shortest_digits(x, digits, &exp10);
-  }
-  if (exp10 < -4 || exp10 >= 16) {
-    *o++ = digits[0];
-    if (n > 1) {
-      *o++ = '.';
-      memcpy(o, digits + 1, (size_t)n - 1);
-      o += n - 1;
-    }
-    o += snprintf(o, 8, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
-  } else if (exp10 < 0) {
-    *o++ = '0';
-    *o++ = '.';
-    for (int i = -1; i > exp10; i--) *o++ = '0';
-    memcpy(o, digits, (size_t)n);
-    o += n;
-  } else if (exp10 + 1 >= n) {
-    memcpy(o, digits, (size_t)n);
-    o += n;
-    for (int i = n; i <= exp10; i++) *o++ = '0';
-    memcpy(o, ".0", 2);
-    o += 2;
-  } else {
-    memcpy(o, digits, (size_t)exp10 + 1);
-    o += exp10 + 1;
-    *o++ = '.';
-    memcpy(o, digits + exp10 + 1, (size_t)(n - exp10 - 1));
-    o += n - exp10 - 1;
-  }
-  put_bytes(e, text, (size_t)(o - text));
+  char *o = falua_buffer_reserve(e->base.L, e->base.out, FALUA_FLOAT_REPR_MAX);
+  e->base.out->len += falua_float_repr(x, o);
 }
 
 static void encode_value(encoder *e, int depth);
@@ -641,11 +580,35 @@ static void encode_array(encoder *e, int t, int depth, lua_Integer count) {
   put_char(e, ']');
 }
 
+// Bytewise order, as falua_compare_keys, inline: keys mostly differ within their first bytes.
+static inline int key_less(const falua_key *a, const falua_key *b) {
+  size_t n = a->len < b->len ? a->len : b->len;
+  for (size_t i = 0; i < n; i++) {
+    if (a->key[i] != b->key[i]) return (unsigned char)a->key[i] < (unsigned char)b->key[i];
+  }
+  return a->len < b->len;
+}
+
+// Sorts an object's keys. Most objects have a few keys, where an insertion sort without qsort's
+// calls through a pointer takes a third of the time; wide ones take qsort.
+static void sort_keys(falua_key *keys, size_t n) {
+  if (n > 16) {
+    qsort(keys, n, sizeof(falua_key), falua_compare_keys);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    falua_key k = keys[i];
+    size_t j = i;
+    for (; j > 0 && key_less(&k, &keys[j - 1]); j--) keys[j] = keys[j - 1];
+    keys[j] = k;
+  }
+}
+
 // Writes the table at `t` as an object, its keys (the falua_keys from `first` on) sorted bytewise.
 static void encode_object(encoder *e, int t, int depth, size_t first) {
   lua_State *L = e->base.L;
   size_t count = e->base.keys->len / sizeof(falua_key) - first;
-  if (count > 1) qsort((falua_key *)e->base.keys->data + first, count, sizeof(falua_key), falua_compare_keys);
+  sort_keys((falua_key *)e->base.keys->data + first, count);
   put_char(e, '{');
   falua_reserve_frame(&e->base, depth + 1);
   for (size_t i = 0; i < count; i++) {
@@ -656,7 +619,10 @@ static void encode_object(encoder *e, int t, int depth, size_t first) {
     encode_string(e, k.key, k.len, depth + 1, 1);
     put_char(e, ':');
     if (e->indent >= 0) put_char(e, ' ');
-    lua_pushlstring(L, k.key, k.len);
+    // lua_pushstring finds a key in Lua's cache of C strings by its address (k.key points into the
+    // key itself) and skips the hash; a key with a NUL in it takes the long way.
+    if (strlen(k.key) == k.len) lua_pushstring(L, k.key);
+    else lua_pushlstring(L, k.key, k.len);
     lua_rawget(L, t);
     encode_value(e, depth + 1);
     lua_pop(L, 1);

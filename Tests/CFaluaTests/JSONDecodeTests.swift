@@ -46,6 +46,11 @@ import Testing
     #expect(try number("1" + String(repeating: "0", count: 400) + "e-400") == "float 1")
     #expect(try number("0." + String(repeating: "0", count: 300) + "1e300") == "float 0.10000000000000001")
     #expect(try number("1e99999999999999999999") == "float inf")
+    #expect(try number("2.2250738585072011e-308") == "float 2.2250738585072009e-308")
+    #expect(try number("1e-320") == "float 9.9998886718268301e-321")
+    #expect(try number("1e23") == "float 9.9999999999999992e+22")
+    #expect(try number("1.7976931348623157e308") == "float 1.7976931348623157e+308")
+    #expect(try number("1.7976931348623159e308") == "float inf")
     #expect(try lua.eval("return 1/json.decode('-0.0') < 0") == "true", "the sign of -0.0 is kept")
   }
 
