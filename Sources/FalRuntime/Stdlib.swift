@@ -1,5 +1,5 @@
 import CFalua
-import Foundation
+import FoundationEssentials
 import LuaKit
 
 /// Registers the Lua half of the API: `fal.core` (the Swift primitives), `fal.json` (the C codec)
@@ -29,7 +29,7 @@ enum Stdlib {
 
     for (name, source) in sources() {
       do {
-        try lua.load(source, name: "@" + name.replacingOccurrences(of: ".", with: "/") + ".lua")
+        try lua.load(source, name: "@" + name.replacing(".", with: "/") + ".lua")
         lua.rawSet(field: name, in: preload)
       } catch {
         fatalError("embedded stdlib module \(name) does not compile: \(error)")
