@@ -51,14 +51,17 @@ let package = Package(
       ],
       plugins: ["EmbedStdlib"]
     ),
-    // falua does not link the emulator's server stack, which is falua-serve's: it starts in a few
-    // milliseconds (docs/design.md, "Start-up").
+    // falua links the Swift runtime statically, FoundationEssentials only and not the emulator's
+    // server stack, which is falua-serve's: it starts in a few milliseconds (docs/design.md,
+    // "Start-up").
     .executableTarget(
       name: "falua",
       dependencies: [
         "FalRuntime", "CEditLine", "CFalua", "CTransport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      // -static-stdlib links the runtime; the autolinked FoundationEssentials needs its two helpers named.
+      linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"])]
     ),
     .executableTarget(
       name: "falua-serve",

@@ -7,7 +7,7 @@ enum BackupHost {
 
   /// `request` sent to its host's backup, or nil when its host has none.
   static func request(for request: HTTPRequest, hosts: [String: String]) -> HTTPRequest? {
-    guard !hosts.isEmpty, let scheme = request.url.range(of: "://") else { return nil }
+    guard !hosts.isEmpty, let scheme = request.url.firstRange(of: "://") else { return nil }
     let rest = request.url[scheme.upperBound...]
     let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
     guard let backup = hosts[String(rest[..<end]).lowercased()] else { return nil }

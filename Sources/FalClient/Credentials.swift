@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 // Requests to the real platform need a key; the emulator on loopback does not. Saying so before
 // any I/O beats a 401 from the server. FalClient applies it to every request that would carry

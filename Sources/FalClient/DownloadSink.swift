@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import Transport
 
 // Error replies are kept in memory so they can become a FalError; success bodies go straight to
@@ -9,7 +9,7 @@ final class DownloadSink {
   private let url: String
   private let path: String?
   private let maxMemoryBytes: Int
-  private let file: FileHandle?
+  private var file: Int32?
   private let showsProgress: Bool
   private var status = 0
   private var headers = HTTPHeaders()
@@ -29,12 +29,14 @@ final class DownloadSink {
     if let path {
       let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
       guard fd >= 0 else { throw SinkError(reason: String(cString: strerror(errno))) }
-      file = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+      file = fd
     } else {
       file = nil
     }
     showsProgress = progress && isatty(2) != 0
   }
+
+  deinit { closeFile() }
 
   func head(status: Int, headers: HTTPHeaders) {
     self.status = status
@@ -57,9 +59,9 @@ final class DownloadSink {
       memory.append(contentsOf: bytes)
       return nil
     }
-    do { try file.write(contentsOf: bytes) } catch {
+    guard bytes.withUnsafeBytes({ FileOutput.write($0, to: file) }) else {
       return FalError(
-        kind: .usage, message: "cannot write \(path ?? ""): \(error.localizedDescription)", endpoint: url,
+        kind: .usage, message: "cannot write \(path ?? ""): \(String(cString: strerror(errno)))", endpoint: url,
         operation: "fal.download")
     }
     report(done: false)
@@ -68,7 +70,7 @@ final class DownloadSink {
 
   /// Closes the file; returns the in-memory body (nil when written to a file) or the failure.
   func finish(_ result: Result<HTTPResponse, TransportError>) -> Result<[UInt8]?, FalError> {
-    try? file?.close()
+    closeFile()
     switch result {
     case .failure(let error):
       removeFile()
@@ -80,18 +82,23 @@ final class DownloadSink {
       return .failure(FalError(.success(reply), retryable: false, endpoint: url, operation: "fal.download"))
     case .success:
       report(done: true)
-      return .success(file == nil ? memory : nil)
+      return .success(path == nil ? memory : nil)
     }
   }
 
   /// The transfer was cancelled or stopped: close and remove the partial file.
   func abandon() {
-    try? file?.close()
+    closeFile()
     removeFile()
   }
 
+  private func closeFile() {
+    if let file { close(file) }
+    file = nil
+  }
+
   private func removeFile() {
-    if let path { try? FileManager.default.removeItem(atPath: path) }
+    if let path { unlink(path) }
   }
 
   /// A progress line on stderr (a terminal only) once the download takes longer than half a second,
@@ -101,16 +108,17 @@ final class DownloadSink {
     let now = EventLoop.now()
     guard now - started >= 0.5 else { return }
     if done {
-      if lastProgress > 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+      if lastProgress > 0 { FileOutput.writeToStandardError("\r\u{1B}[K") }
       return
     }
     guard now - lastProgress >= 0.1 else { return }
     lastProgress = now
-    let mib = { (bytes: Double) in String(format: "%.1f MiB", bytes / 1_048_576) }
-    var line = "\r\u{1B}[K\(path.map { ($0 as NSString).lastPathComponent } ?? "download"): \(mib(Double(received)))"
+    let mib = { (bytes: Double) in String(printf: "%.1f MiB", bytes / 1_048_576) }
+    let name = path.flatMap { $0.split(separator: "/").last.map(String.init) } ?? "download"
+    var line = "\r\u{1B}[K\(name): \(mib(Double(received)))"
     if let expected { line += " / \(mib(Double(expected)))" }
     line += ", \(mib(Double(received) / (now - started)))/s\r"
-    FileHandle.standardError.write(Data(line.utf8))
+    FileOutput.writeToStandardError(line)
   }
 }
 

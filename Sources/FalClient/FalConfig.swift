@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 // The key never shows up when the config is printed, debug-printed or dumped.
 /// Where and as whom the client talks to fal (DESIGN.md §6).

@@ -79,7 +79,7 @@ public struct FalError: Error, Sendable {
   func redacting(_ key: String?) -> FalError {
     var error = self
     for secret in Self.secrets(of: key) {
-      error.message = error.message?.replacingOccurrences(of: secret, with: "<redacted>")
+      error.message = error.message?.replacing(secret, with: "<redacted>")
       if let body = error.body { error.body = Self.replacing(Array(secret.utf8), with: Array("<redacted>".utf8), in: body) }
     }
     return error
@@ -100,7 +100,7 @@ public struct FalError: Error, Sendable {
 
   /// `text` with every secret of `key` replaced by `<redacted>`.
   public static func redact(_ text: String, key: String?) -> String {
-    secrets(of: key).reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+    secrets(of: key).reduce(text) { $0.replacing($1, with: "<redacted>") }
   }
 
   private static func replacing(_ needle: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {

@@ -1,4 +1,3 @@
-import Foundation
 import Transport
 
 // Holds the current attempt's transfer or the timer before the next one; the loop's callbacks
@@ -167,7 +166,7 @@ public final class FalOperation {
   }
 
   static func seconds(_ value: Double) -> String {
-    value >= 10 ? String(format: "%.0f", value) : String(format: "%.3g", value)
+    value >= 10 ? String(printf: "%.0f", value) : String(printf: "%.3g", value)
   }
 
   private func finish(_ result: Result<HTTPResponse, FalError>) {

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 // Retries happen inside one `perform`, invisible to Lua; this is how they become visible (one line
 // each on stderr, for a terminal, `FALUA_DEBUG` or `falua -v`). It holds no header, so never the key.
@@ -20,17 +20,17 @@ public struct RetryNotice: Sendable, CustomStringConvertible {
   /// "falua: retrying fal-ai/echo run after HTTP 429 (attempt 1 of 10 failed, next in 0.12 s)".
   public var description: String {
     "falua: retrying \(endpoint) \(operation) after \(reason) (attempt \(attempt) of \(maxAttempts) failed, next in "
-      + String(format: "%.2f", delay) + " s)"
+      + String(printf: "%.2f", delay) + " s)"
   }
 
   /// Whether retries are reported by default: stderr is a terminal, or `FALUA_DEBUG` is set.
   public static var reportsByDefault: Bool {
-    if let debug = ProcessInfo.processInfo.environment["FALUA_DEBUG"], !debug.isEmpty, debug != "0" { return true }
+    if let debug = getenv("FALUA_DEBUG"), !["", "0"].contains(String(cString: debug)) { return true }
     return isatty(2) != 0
   }
 
   /// Writes the notice as one line on stderr.
   public static func writeToStandardError(_ notice: RetryNotice) {
-    FileHandle.standardError.write(Data((notice.description + "\n").utf8))
+    FileOutput.writeToStandardError(notice.description + "\n")
   }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Transport
 
 /// A CDN upload token (PROTOCOL.md §12.1), valid until `expiresAt`.
@@ -10,24 +10,29 @@ public struct StorageToken: Sendable {
   /// When the token stops working.
   public var expiresAt: Date
 
+  /// The reply's fields, all strings; others are ignored.
+  private struct Reply: Decodable {
+    var token, tokenType, baseURL, expiresAt: String
+
+    enum CodingKeys: String, CodingKey {
+      case token, tokenType = "token_type", baseURL = "base_url", expiresAt = "expires_at"
+    }
+  }
+
   /// Parses `{"token","token_type","base_url","expires_at"}`; nil when a field is missing.
   public init?(reply: [UInt8]) {
-    guard let object = try? JSONSerialization.jsonObject(with: Data(reply)) as? [String: Any],
-      let token = object["token"] as? String, let type = object["token_type"] as? String,
-      let baseURL = object["base_url"] as? String, let expires = object["expires_at"] as? String,
-      let date = Self.parseDate(expires)
+    guard let fields = try? JSONDecoder().decode(Reply.self, from: Data(reply)),
+      let date = Self.parseDate(fields.expiresAt)
     else { return nil }
-    authorization = "\(type) \(token)"
-    self.baseURL = baseURL
+    authorization = "\(fields.tokenType) \(fields.token)"
+    baseURL = fields.baseURL
     expiresAt = date
   }
 
   /// ISO-8601 with an offset, with or without fractional seconds.
   static func parseDate(_ text: String) -> Date? {
-    let formatter = ISO8601DateFormatter()
-    if let date = formatter.date(from: text) { return date }
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.date(from: text)
+    if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+    return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
   }
 }
 

@@ -1,5 +1,6 @@
 import CSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The request journal (issue 12): one SQLite file recording every queue request a program makes,
 /// so a rerun resumes instead of paying again. WAL mode lets readers run beside a writer, and the

@@ -1,5 +1,5 @@
 import CCrypto
-import Foundation
+import FoundationEssentials
 import LuaKit
 
 // Byte work the Lua side cannot do well: SHA-256 and Ed25519 (OpenSSL's libcrypto, through
@@ -41,8 +41,9 @@ extension CoreBindings {
       // (base64url or base64, padded or not) -> bytes | nil
       "base64_decode": { lua in
         var text = try lua.checkString(1, "text")
-        text = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        text = text.trimmingCharacters(in: CharacterSet(charactersIn: "="))
+        text = text.replacing("-", with: "+").replacing("_", with: "/")
+        while text.hasPrefix("=") { text.removeFirst() }
+        while text.hasSuffix("=") { text.removeLast() }
         text += String(repeating: "=", count: (4 - text.count % 4) % 4)
         guard let data = Data(base64Encoded: text) else {
           lua.pushNil()
@@ -60,6 +61,7 @@ extension CoreBindings {
   }
 
   private static func hex(_ bytes: [UInt8]) -> String {
-    bytes.map { String(format: "%02x", $0) }.joined()
+    let digits = Array("0123456789abcdef".utf8)
+    return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
   }
 }

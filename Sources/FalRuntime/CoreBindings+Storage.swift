@@ -1,5 +1,5 @@
 import FalClient
-import Foundation
+import FoundationEssentials
 import LuaKit
 import Transport
 
@@ -48,30 +48,31 @@ extension CoreBindings {
       // (path) -> size | nil, reason
       "file_size": { lua in
         let path = try lua.checkString(1, "path")
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
           lua.pushNil()
           lua.push("no such file")
           return 2
         }
-        guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: path),
-          let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
+        // A UInt in FoundationEssentials (only Foundation's NSNumber bridging cast it to Int).
+        guard !isDirectory, FileManager.default.isReadableFile(atPath: path),
+          let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? UInt
         else {
           lua.pushNil()
-          lua.push(isDirectory.boolValue ? "is a directory" : "not readable")
+          lua.push(isDirectory ? "is a directory" : "not readable")
           return 2
         }
-        lua.push(size)
+        lua.push(Int(size))
         return 1
       },
       // (path) -> bytes | nil, reason
       "read_file": { lua in
         let path = try lua.checkString(1, "path")
         guard let data = FileManager.default.contents(atPath: path) else {
-          var isDirectory: ObjCBool = false
+          var isDirectory = false
           let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
           lua.pushNil()
-          lua.push("cannot read \(path): \(!exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "permission denied")")
+          lua.push("cannot read \(path): \(!exists ? "no such file" : isDirectory ? "is a directory" : "permission denied")")
           return 2
         }
         lua.push(bytes: Array(data))

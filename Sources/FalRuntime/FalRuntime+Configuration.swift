@@ -1,5 +1,5 @@
 import FalClient
-import Foundation
+import FoundationEssentials
 
 // Re-exported with FalConfig: a host sets the retry policy of its runtime's configuration.
 @_exported import struct FalClient.RetryPolicy

@@ -1,6 +1,6 @@
 import CFalua
 import FalClient
-import Foundation
+import Glibc
 import LuaKit
 import Transport
 
@@ -181,7 +181,7 @@ extension FalRuntime {
     if lua.type(at: -2) == .table {
       for i in stride(from: 1, through: lua.rawLength(at: -2), by: 1) {
         lua.rawGet(index: i, in: -2)
-        FileHandle.standardError.write(Data("falua: a task failed and nobody waited for it: \(lua.string(at: -1) ?? "")\n".utf8))
+        FileOutput.writeToStandardError("falua: a task failed and nobody waited for it: \(lua.string(at: -1) ?? "")\n")
         lua.pop()
       }
     }

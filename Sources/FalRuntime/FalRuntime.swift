@@ -1,6 +1,5 @@
 import CFalua
 import FalClient
-import Foundation
 import LuaKit
 import Transport
 

@@ -1,6 +1,7 @@
 import CFalua
 import FalClient
-import Foundation
+import FoundationEssentials
+import Glibc
 import LuaKit
 
 extension FalRuntime {
@@ -34,7 +35,10 @@ extension FalRuntime {
     /// Parses a size with an optional K, M or G suffix (powers of 1024): "64M", "512k", "1048576".
     public static func parseSize(_ text: String) -> Int? {
       let units: [Character: Int] = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
-      var digits = text.trimmingCharacters(in: .whitespaces).lowercased()
+      // Blanks around it are trimmed: CharacterSet.whitespaces, which are spaces and tabs.
+      let isBlank = { (c: Character) in c.isWhitespace && !c.isNewline }
+      var digits = text.lowercased().trimmingPrefix(while: isBlank)
+      while let last = digits.last, isBlank(last) { digits.removeLast() }
       if digits.hasSuffix("b") { digits.removeLast() }
       var scale = 1
       if let last = digits.last, let unit = units[last] {
@@ -70,23 +74,25 @@ final class SandboxGuard {
     self.hosts = hosts
   }
 
+  // Component by component, as the kernel walks it: a `..` after a symbolic link leaves the
+  // link's target, not the folder holding the link, so `allowed/link/../x` is checked where it is.
   /// `path` made absolute with `..`, `.` and symbolic links resolved; a missing file resolves
   /// through its nearest existing parent, so a new file's location is checked too.
   static func resolve(_ path: String) -> String {
     let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    var pending: [String] = []
-    var existing = (absolute as NSString).standardizingPath
-    while realpath(existing, nil) == nil, existing != "/" {
-      pending.insert((existing as NSString).lastPathComponent, at: 0)
-      existing = (existing as NSString).deletingLastPathComponent
+    var parts: [Substring] = []
+    for part in absolute.split(separator: "/") where part != "." {
+      if part == ".." {
+        _ = parts.popLast()
+        continue
+      }
+      parts.append(part)
+      if let real = realpath("/" + parts.joined(separator: "/"), nil) {
+        parts = String(cString: real).split(separator: "/")
+        free(real)
+      }
     }
-    guard let real = realpath(existing, nil) else { return existing }
-    defer { free(real) }
-    var resolved = String(cString: real)
-    for part in pending where part != "." {
-      resolved = part == ".." ? (resolved as NSString).deletingLastPathComponent : (resolved as NSString).appendingPathComponent(part)
-    }
-    return resolved
+    return "/" + parts.joined(separator: "/")
   }
 
   private static func inside(_ path: String, _ folders: [String]) -> Bool {
@@ -105,7 +111,7 @@ final class SandboxGuard {
 
   /// The lowercased `host[:port]` of an absolute URL.
   static func authority(_ url: String) -> String? {
-    guard let start = url.range(of: "://") else { return nil }
+    guard let start = url.firstRange(of: "://") else { return nil }
     let rest = url[start.upperBound...]
     let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
     var authority = String(rest[..<end]).lowercased()
@@ -133,9 +139,9 @@ final class SandboxGuard {
     switch falua_limits_exceeded(limits) {
     case FALUA_LIMIT_MEMORY:
       let mib = Double(policy.maxMemory ?? 0) / 1_048_576
-      return ("max-memory", String(format: "memory limit of %g MiB reached (rule: max-memory)", mib))
+      return ("max-memory", String(printf: "memory limit of %g MiB reached (rule: max-memory)", mib))
     case FALUA_LIMIT_TIME:
-      return ("max-time", String(format: "time budget of %g s spent (rule: max-time)", policy.maxTime ?? 0))
+      return ("max-time", String(printf: "time budget of %g s spent (rule: max-time)", policy.maxTime ?? 0))
     default: return nil
     }
   }

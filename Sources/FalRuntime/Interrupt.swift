@@ -1,5 +1,5 @@
 import CFalua
-import Foundation
+import Glibc
 
 /// Ctrl-C (DESIGN.md §3): the handler only touches async-signal-safe state: it arms the Lua hook
 /// (falua_interrupt), wakes the loop through its pipe, and on a second press exits at once.

@@ -1,5 +1,6 @@
 import CFalua
-import Foundation
+import Glibc
+import Synchronization
 
 /// A runtime's interrupt state (falua_control, which its Lua state points at) and the wake pipe of
 /// its loop: what a stop from another thread touches. After the runtime closes it, a stop does
@@ -7,8 +8,7 @@ import Foundation
 final class InterruptControl: @unchecked Sendable {
   let pointer: UnsafeMutablePointer<falua_control>
   private let wakeFD: Int32
-  private let lock = NSLock()
-  private var open = true
+  private let isOpen = Mutex(true)
 
   init(wakeFD: Int32) {
     self.wakeFD = wakeFD
@@ -18,8 +18,8 @@ final class InterruptControl: @unchecked Sendable {
 
   /// Interrupts the running code and wakes the loop, from any thread.
   func stop() {
-    lock.withLock {
-      guard open else { return }
+    isOpen.withLock { isOpen in
+      guard isOpen else { return }
       falua_control_interrupt(pointer)
       var byte: UInt8 = 1
       _ = write(wakeFD, &byte, 1)
@@ -28,7 +28,7 @@ final class InterruptControl: @unchecked Sendable {
 
   /// The runtime is going away.
   func close() {
-    lock.withLock { open = false }
+    isOpen.withLock { $0 = false }
     // Ctrl-C must not reach a runtime that is gone.
     falua_release_signal_target(pointer)
   }

@@ -1,5 +1,4 @@
 import FalClient
-import Foundation
 import Transport
 
 // Messages wait in the inbox until the Lua side takes them (`next`); a task with nothing to take
@@ -54,7 +53,7 @@ final class RealtimeConnection {
       onCancel: { [weak self] in self?.close() },
       timeoutError: { [endpoint] in
         FalError(
-          kind: .timeout, message: "no message for \(String(format: "%g", timeout ?? 0)) s", endpoint: endpoint,
+          kind: .timeout, message: "no message for \(String(printf: "%g", timeout ?? 0)) s", endpoint: endpoint,
           operation: operation)
       })
   }

@@ -1,5 +1,4 @@
 import FalClient
-import Foundation
 import Transport
 
 // Events wait in the inbox until the Lua consumer takes them. Past `highWater` waiting events the
@@ -79,7 +78,7 @@ final class StreamSession {
       ready: isOpen && !openReported, timeout: timeout,
       timeoutError: { [requestID] in
         FalError(
-          kind: .timeout, message: "no event for \(String(format: "%g", timeout ?? 0)) s", requestID: requestID,
+          kind: .timeout, message: "no event for \(String(printf: "%g", timeout ?? 0)) s", requestID: requestID,
           endpoint: endpoint, operation: operation)
       })
   }

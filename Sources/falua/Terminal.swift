@@ -1,3 +1,4 @@
+import FalClient
 import FoundationEssentials
 import Glibc
 
@@ -13,13 +14,5 @@ enum Terminal {
   }
 
   /// Writes `text` to stderr as is.
-  static func error(_ text: String) {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-      let written = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-      if written < 0 && errno == EINTR { continue }
-      guard written > 0 else { return }
-      bytes = bytes.dropFirst(written)
-    }
-  }
+  static func error(_ text: String) { FileOutput.writeToStandardError(text) }
 }

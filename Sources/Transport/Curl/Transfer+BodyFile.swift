@@ -1,5 +1,5 @@
 import CTransport
-import Foundation
+import Glibc
 
 /// Feeds curl a request body from a file region, a piece at a time (CURLOPT_READFUNCTION).
 final class BodyFileReader {

@@ -26,7 +26,9 @@ struct WebSocketHandshake {
     for (name, value) in headers where Self.breaksLine(name) || Self.breaksLine(value) {
       throw .handshake("header \(name) contains a line break")
     }
-    if Self.breaksLine(target) || target.contains(" ") { throw .handshake("URL path contains a space or line break") }
+    if Self.breaksLine(target) || target.utf8.contains(UInt8(ascii: " ")) {
+      throw .handshake("URL path contains a space or line break")
+    }
 
     var key = [CChar](repeating: 0, count: 25)
     guard falua_ws_make_key(&key) == 0 else { throw .handshake("no randomness for Sec-WebSocket-Key") }
@@ -44,7 +46,10 @@ struct WebSocketHandshake {
     request = Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)
   }
 
-  private static func breaksLine(_ text: String) -> Bool { text.contains("\r") || text.contains("\n") }
+  // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+  private static func breaksLine(_ text: String) -> Bool {
+    text.utf8.contains { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
+  }
 
   /// Checks the server's head (everything before the blank line).
   func check(head: [UInt8], extra: [UInt8]) throws(WebSocketConnectError) {
