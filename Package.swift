@@ -3,8 +3,10 @@ import PackageDescription
 
 // Debian's C libraries are linked by small C targets, one per concern, so that each Swift module
 // depends only on the C it uses: CFalua (Lua, msgpuck, and the header-only Dragonbox and fast_float:
-// the Lua bridge and the codecs), CTransport (libcurl, wslay, and libcrypto for the WebSocket
-// handshake), CCrypto (libcrypto: SHA-256, Ed25519) and CPNG (zlib: the emulator's images).
+// the Lua bridge and the codecs), CTransport (libcurl, wslay, and CCrypto for the WebSocket
+// handshake), CCrypto (libcrypto: SHA-1, SHA-256, Ed25519, random bytes) and CPNG (zlib: the
+// emulator's images). libcurl and libcrypto are opened on first use, not linked, so a start of
+// falua does not pay for loading them (docs/design.md, "Start-up").
 let package = Package(
   name: "falua",
   products: [
@@ -28,11 +30,9 @@ let package = Package(
     ),
     // libcurl is opened on first use, not linked (curl_library.c): the headers come from
     // libcurl4-openssl-dev, the library from libcurl4 at run time.
-    .target(
-      name: "CTransport",
-      linkerSettings: [.linkedLibrary("wslay"), .linkedLibrary("crypto")]
-    ),
-    .target(name: "CCrypto", linkerSettings: [.linkedLibrary("crypto")]),
+    .target(name: "CTransport", dependencies: ["CCrypto"], linkerSettings: [.linkedLibrary("wslay")]),
+    // libcrypto is opened on first use as well (crypto.c); its headers come from libssl-dev.
+    .target(name: "CCrypto"),
     .target(name: "CPNG", linkerSettings: [.linkedLibrary("z")]),
     .systemLibrary(name: "CEditLine", pkgConfig: "libedit"),
     .target(name: "LuaKit", dependencies: ["CFalua"]),

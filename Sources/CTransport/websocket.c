@@ -2,9 +2,7 @@
 // lives here; Swift sees whole messages and the peer's close.
 #include "falua_websocket.h"
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
+#include "falua_crypto.h"
 #include <stdlib.h>
 #include <string.h>
 #include <wslay/wslay.h>
@@ -23,9 +21,7 @@ struct falua_ws {
 
 int falua_ws_make_key(char key[25]) {
   unsigned char nonce[16];
-  if (RAND_bytes(nonce, sizeof nonce) != 1) return -1;
-  EVP_EncodeBlock((unsigned char *)key, nonce, sizeof nonce);
-  return 0;
+  return falua_random_bytes(nonce, sizeof nonce) && falua_base64(nonce, sizeof nonce, key) ? 0 : -1;
 }
 
 void falua_ws_expected_accept(const char *key, char accept[29]) {
@@ -34,9 +30,10 @@ void falua_ws_expected_accept(const char *key, char accept[29]) {
   size_t key_length = strnlen(key, 64);
   memcpy(input, key, key_length);
   memcpy(input + key_length, guid, sizeof guid - 1);
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  EVP_Digest(input, key_length + sizeof guid - 1, digest, NULL, EVP_sha1(), NULL);
-  EVP_EncodeBlock((unsigned char *)accept, digest, sizeof digest);
+  unsigned char digest[20];
+  if (!falua_sha1(input, key_length + sizeof guid - 1, digest) || !falua_base64(digest, sizeof digest, accept)) {
+    accept[0] = 0;  // matches no server's accept: the handshake fails
+  }
 }
 
 static ssize_t recv_callback(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user) {
@@ -85,7 +82,7 @@ static ssize_t send_callback(wslay_event_context_ptr ctx, const uint8_t *data, s
 
 static int genmask_callback(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, void *user) {
   (void)user;
-  if (RAND_bytes(buf, (int)len) != 1) {
+  if (!falua_random_bytes(buf, len)) {
     wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
     return -1;
   }

@@ -7,12 +7,12 @@ enum BackupHost {
 
   /// `request` sent to its host's backup, or nil when its host has none.
   static func request(for request: HTTPRequest, hosts: [String: String]) -> HTTPRequest? {
-    guard !hosts.isEmpty, let scheme = request.url.firstRange(of: "://") else { return nil }
-    let rest = request.url[scheme.upperBound...]
-    let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-    guard let backup = hosts[String(rest[..<end]).lowercased()] else { return nil }
+    guard !hosts.isEmpty, let authority = URLPolicy.authorityRange(of: request.url) else { return nil }
+    let utf8 = request.url.utf8
+    guard let backup = hosts[String(decoding: utf8[authority], as: UTF8.self).lowercased()] else { return nil }
     var copy = request
-    copy.url = String(request.url[..<scheme.upperBound]) + backup + rest[end...]
+    copy.url = String(decoding: utf8[..<authority.lowerBound], as: UTF8.self) + backup
+      + String(decoding: utf8[authority.upperBound...], as: UTF8.self)
     return copy
   }
 

@@ -25,10 +25,14 @@ public struct FalConfig: Sendable, CustomStringConvertible, CustomDebugStringCon
     self.key = key
   }
 
-  /// Reads the variables the Python client reads, then falua's full-URL overrides, which win.
-  public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment)
-    -> FalConfig
-  {
+  /// The variables `fromEnvironment` reads.
+  package static let variables = ["FAL_KEY", "FAL_KEY_ID", "FAL_KEY_SECRET", "FAL_RUN_HOST", "FAL_QUEUE_RUN_HOST",
+    "FALUA_RUN_URL", "FALUA_QUEUE_URL", "FALUA_REST_URL", "FALUA_CDN_URL"]
+
+  /// Reads the variables the Python client reads, then falua's full-URL overrides, which win
+  /// (from `env` when given, else from the process environment).
+  public static func fromEnvironment(_ env: [String: String]? = nil) -> FalConfig {
+    let env = env ?? Environment.values(variables)
     func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
     var config = FalConfig()
     if let key = value("FAL_KEY") {

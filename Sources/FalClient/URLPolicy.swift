@@ -17,6 +17,16 @@ public enum URLPolicy {
     return scheme.lowercased()
   }
 
+  /// Where `url`'s authority (`user@host:port`) is, found byte by byte as curl finds it: in Swift's
+  /// Character view a combining mark after `/` would hide the delimiter (`http://a:9/\u{301}@b/`
+  /// must be host `a:9`, not `b`).
+  package static func authorityRange(of url: String) -> Range<String.Index>? {
+    let utf8 = url.utf8
+    guard let start = utf8.firstRange(of: "://".utf8)?.upperBound else { return nil }
+    let end = utf8[start...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+    return start..<(end ?? utf8.endIndex)
+  }
+
   /// Throws a usage error unless `url` is absolute with a scheme in `schemes` and a host.
   /// `what` names the URL in the message ("run_url", "fal.download url", "webhook_url").
   public static func check(_ url: String, what: String, schemes: Set<String> = httpSchemes) throws(FalError) {

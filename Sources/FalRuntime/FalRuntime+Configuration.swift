@@ -39,9 +39,8 @@ extension FalRuntime {
 
     /// What the `falua` command reads: `FAL_KEY` (or `FAL_KEY_ID` and `FAL_KEY_SECRET`), the host
     /// overrides (DESIGN.md §6), and `CURL_CA_BUNDLE` or `SSL_CERT_FILE`.
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment)
-      -> Configuration
-    {
+    public static func fromEnvironment(_ env: [String: String]? = nil) -> Configuration {
+      let env = env ?? Environment.values(FalConfig.variables + ["CURL_CA_BUNDLE", "SSL_CERT_FILE"])
       let bundle = [env["CURL_CA_BUNDLE"], env["SSL_CERT_FILE"]].compactMap { $0 }.first { !$0.isEmpty }
       return Configuration(client: .fromEnvironment(env), caBundle: bundle)
     }

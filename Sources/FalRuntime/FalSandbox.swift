@@ -76,23 +76,43 @@ final class SandboxGuard {
 
   // Component by component, as the kernel walks it: a `..` after a symbolic link leaves the
   // link's target, not the folder holding the link, so `allowed/link/../x` is checked where it is.
+  // A link whose target does not exist yet is followed too: writing through it creates the target.
   /// `path` made absolute with `..`, `.` and symbolic links resolved; a missing file resolves
   /// through its nearest existing parent, so a new file's location is checked too.
   static func resolve(_ path: String) -> String {
     let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    var parts: [Substring] = []
-    for part in absolute.split(separator: "/") where part != "." {
+    var pending = absolute.split(separator: "/").map(String.init)[...]
+    var parts: [String] = []
+    var links = 0
+    while let part = pending.popFirst() {
+      if part == "." { continue }
       if part == ".." {
         _ = parts.popLast()
         continue
       }
       parts.append(part)
-      if let real = realpath("/" + parts.joined(separator: "/"), nil) {
-        parts = String(cString: real).split(separator: "/")
+      let current = "/" + parts.joined(separator: "/")
+      if let real = realpath(current, nil) {
+        parts = String(cString: real).split(separator: "/").map(String.init)
         free(real)
+      } else if links < 40, let target = danglingLinkTarget(current) {  // 40: the kernel's limit
+        links += 1
+        parts.removeLast()
+        if target.hasPrefix("/") { parts = [] }
+        pending = (target.split(separator: "/").map(String.init) + pending)[...]
       }
     }
     return "/" + parts.joined(separator: "/")
+  }
+
+  /// The target of the symbolic link at `path`, nil when `path` is not one.
+  private static func danglingLinkTarget(_ path: String) -> String? {
+    var info = stat()
+    guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return nil }
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = readlink(path, &buffer, buffer.count - 1)
+    guard count > 0 else { return nil }
+    return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   private static func inside(_ path: String, _ folders: [String]) -> Bool {
@@ -111,11 +131,11 @@ final class SandboxGuard {
 
   /// The lowercased `host[:port]` of an absolute URL.
   static func authority(_ url: String) -> String? {
-    guard let start = url.firstRange(of: "://") else { return nil }
-    let rest = url[start.upperBound...]
-    let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-    var authority = String(rest[..<end]).lowercased()
-    if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }
+    guard let range = URLPolicy.authorityRange(of: url) else { return nil }
+    var authority = String(decoding: url.utf8[range], as: UTF8.self).lowercased()
+    if let at = authority.utf8.lastIndex(of: UInt8(ascii: "@")) {
+      authority = String(decoding: authority.utf8[authority.utf8.index(after: at)...], as: UTF8.self)
+    }
     return authority.isEmpty ? nil : authority
   }
 

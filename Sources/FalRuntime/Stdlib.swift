@@ -1,4 +1,5 @@
 import CFalua
+import FalClient
 import FoundationEssentials
 import LuaKit
 
@@ -60,7 +61,7 @@ enum Stdlib {
   /// Module name -> its chunk: the embedded bytecode, or the files of `$FALUA_STDLIB_DIR` (a
   /// `stdlib/fal` checkout) when set, so the Lua half can be edited without rebuilding.
   private static func chunks() -> [String: () -> [UInt8]?] {
-    guard let directory = ProcessInfo.processInfo.environment["FALUA_STDLIB_DIR"] else {
+    guard let directory = Environment["FALUA_STDLIB_DIR"] else {
       return EmbeddedLua.chunks.mapValues { encoded in { Data(base64Encoded: encoded).map(Array.init) } }
     }
     var chunks: [String: () -> [UInt8]?] = [:]

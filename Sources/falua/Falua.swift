@@ -20,8 +20,21 @@ struct Falua: ParsableCommand {
 
       Environment: FAL_KEY (or FAL_KEY_ID and FAL_KEY_SECRET); FALUA_RUN_URL and FALUA_QUEUE_URL (another host, such as `falua serve`); FALUA_INIT (Lua run first, `@file` for a file).
       """,
-    version: Version.text,
+    // No `version:` here: the argument parser would build the text at every start, and its libcurl
+    // version opens libcurl. `falua --version` reaches RunScript, which answers it.
     subcommands: [RunScript.self, Call.self, Serve.self, Completions.self, JournalCommand.self, BatchCommand.self],
     defaultSubcommand: RunScript.self
   )
+
+  /// The words that name a command rather than a script.
+  static let commandNames = Set(configuration.subcommands.map { $0._commandName } + ["help"])
+
+  static func main() {
+    guard let run = ScriptRun(fastPath: Array(CommandLine.arguments.dropFirst())) else { return main(nil) }
+    do {
+      try run.run()
+    } catch {
+      exit(withError: error)
+    }
+  }
 }

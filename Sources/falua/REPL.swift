@@ -1,4 +1,5 @@
 import CEditLine
+import FalClient
 import FalRuntime
 import FoundationEssentials
 import Glibc
@@ -8,7 +9,7 @@ import Glibc
 /// on while the user types. Ctrl-C clears the line (or the pending chunk), Ctrl-D exits.
 struct REPL {
   let session: Session
-  private let historyFile = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.falua_history"
+  private let historyFile = (Environment["HOME"] ?? ".") + "/.falua_history"
 
   /// The banner: version, where requests go (never the key) and one hint.
   func banner() -> String {
@@ -24,7 +25,7 @@ struct REPL {
 
   func loop() {
     let calls = LuaCalls(session.runtime)
-    calls.setColour(Terminal.isTerminal(STDOUT_FILENO) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+    calls.setColour(Terminal.isTerminal(STDOUT_FILENO) && Environment["NO_COLOR"] == nil)
     LineEditor.install(calls)
     _ = read_history(historyFile)
     defer { _ = write_history(historyFile) }

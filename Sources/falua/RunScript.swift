@@ -61,59 +61,12 @@ struct RunScript: ParsableCommand {
   }
 
   func run() throws {
-    let scriptArguments = script.first == "--" ? Array(script.dropFirst()) : script
-    if let name = scriptArguments.first, name != "-", !FileManager.default.fileExists(atPath: name),
-      let command = Suggestion.closest(to: name, in: ["call", "serve", "completions", "journal", "batch", "help"])
-    {
-      throw ValidationError(command == name
-        ? "'\(name)' is a command: put it first (falua \(name) ...), its options after it"
-        : "cannot open \(name); did you mean the command 'falua \(command)'?")
-    }
-    let session = try Session(shared)
-    defer { session.close() }
-    let runtime = session.runtime
-    let calls = LuaCalls(runtime)
-    let environment = ProcessInfo.processInfo.environment
-    if let path = journal ?? environment["FALUA_JOURNAL"].flatMap({ $0.isEmpty ? nil : $0 }) {
-      if let message = calls.openJournal(path, retryFailed: retryFailed) {
-        Terminal.error("falua: \(message)\n")
-        throw ExitCode(1)
-      }
-    } else if retryFailed {
-      calls.openJournal(nil, retryFailed: true)
-    }
-    // One line at the end: what the journal saved (also when the script failed).
-    defer { if let line = calls.journalSummary() { Terminal.error("falua: \(line)\n") } }
-    do {
-      if !ignoreEnvironment, let initCode = ProcessInfo.processInfo.environment["FALUA_INIT"], !initCode.isEmpty {
-        if initCode.hasPrefix("@") {
-          try runtime.run(file: String(initCode.dropFirst()))
-        } else {
-          try runtime.run(code: initCode, name: "=FALUA_INIT")
-        }
-      }
-      for module in library { try runtime.require(module) }
-      for code in execute { try runtime.run(code: code) }
-      if let path = scriptArguments.first {
-        try runtime.run(file: path, arguments: Array(scriptArguments.dropFirst()))
-      } else if execute.isEmpty && !Terminal.isTerminal(STDIN_FILENO) {
-        try runtime.run(file: "-")
-      }
-    } catch let error as FalRuntimeError {
-      report(error)
-      throw ExitCode(error.kind == "interrupted" ? 130 : 1)
-    }
-    let nothingRan = scriptArguments.isEmpty && execute.isEmpty
-    if interactive || (nothingRan && Terminal.isTerminal(STDIN_FILENO)) {
-      let repl = REPL(session: session)
-      print(repl.banner())
-      repl.loop()
-    }
-  }
-
-  private func report(_ error: FalRuntimeError) {
-    var text = "falua: \(error.message)\n"
-    if let traceback = error.traceback, error.kind != "interrupted" { text += traceback + "\n" }
-    Terminal.error(text)
+    try ScriptRun(
+      execute: execute, libraries: library, interactive: interactive, ignoreEnvironment: ignoreEnvironment,
+      journal: journal, retryFailed: retryFailed,
+      session: Session.Settings(local: shared.local, quiet: shared.quiet, verbose: shared.verbose,
+        sandbox: try shared.sandbox.policy()),
+      script: script.first == "--" ? Array(script.dropFirst()) : script
+    ).run()
   }
 }

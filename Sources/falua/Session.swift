@@ -22,12 +22,23 @@ struct SessionOptions: ParsableArguments {
 /// its own with `--local`), Ctrl-C handled, progress and request logs set up. The one place the
 /// command uses the client's configuration type.
 final class Session {
+  /// What the shared flags ask for, as plain values (the fast path sets them without the parser).
+  struct Settings {
+    var local = false
+    var quiet = false
+    var verbose = false
+    var sandbox: FalRuntime.Sandbox?
+  }
+
   let runtime: FalRuntime
-  let options: SessionOptions
   private var emulator: EmulatorProgram.Child?
 
-  init(_ options: SessionOptions) throws {
-    self.options = options
+  convenience init(_ options: SessionOptions) throws {
+    try self.init(Settings(local: options.local, quiet: options.quiet, verbose: options.verbose,
+      sandbox: try options.sandbox.policy()))
+  }
+
+  init(_ options: Settings) throws {
     // Threads started from here on inherit a blocked SIGINT, so Ctrl-C always lands on the main
     // thread, the one waiting for keys or for the loop; the runtime unblocks it there.
     var interrupt = sigset_t()
@@ -47,7 +58,7 @@ final class Session {
     }
     var configuration = FalRuntime.Configuration.fromEnvironment()
     configuration.client = config
-    configuration.sandbox = try options.sandbox.policy()
+    configuration.sandbox = options.sandbox
     runtime = try FalRuntime(configuration: configuration)
     runtime.installInterruptHandler()
     let lua = LuaCalls(runtime)

@@ -10,7 +10,7 @@ enum Terminal {
   static var columns: Int {
     var size = winsize()
     if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-    return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
+    return Int(Environment["COLUMNS"] ?? "") ?? 80
   }
 
   /// Writes `text` to stderr as is.

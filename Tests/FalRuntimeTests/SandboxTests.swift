@@ -18,6 +18,9 @@ import Testing
       try "secret".write(to: secret, atomically: true, encoding: .utf8)
       try "hello".write(to: readable.appendingPathComponent("in.txt"), atomically: true, encoding: .utf8)
       try FileManager.default.createSymbolicLink(at: readable.appendingPathComponent("link.txt"), withDestinationURL: secret)
+      // A link inside the writable folder to a file that does not exist yet, outside it.
+      try FileManager.default.createSymbolicLink(
+        atPath: writable.appendingPathComponent("dangling.txt").path, withDestinationPath: "../planted.txt")
     }
     deinit { try? FileManager.default.removeItem(at: root) }
   }
@@ -99,6 +102,7 @@ import Testing
       ("io.lines('/etc/passwd')", "(rule: allow-read)"),
       ("dofile('/etc/passwd')", "(rule: allow-read)"),
       ("io.open('\(readable)/new.txt', 'w')", "writing \(readable)/new.txt is not allowed (rule: allow-write)"),
+      ("io.open('\(writable)/dangling.txt', 'w')", "(rule: allow-write)"),
       ("fal.upload_file('\(folders.secret.path)')", "(rule: allow-read)"),
       ("fal.download(fal.upload('x', 'text/plain'), '\(readable)/x.txt')", "(rule: allow-write)"),
     ]
@@ -108,6 +112,7 @@ import Testing
       #expect(error.message.contains(message), "\(code): \(error.message)")
     }
     #expect(!FileManager.default.fileExists(atPath: "\(readable)/new.txt"))
+    #expect(!FileManager.default.fileExists(atPath: folders.root.appendingPathComponent("planted.txt").path))
     #expect(try Self.stillWorks(runtime))
   }
 
@@ -120,6 +125,10 @@ import Testing
     #expect(error.message.contains("the host 198.51.100.7 is not one of the configured fal hosts (rule: hosts)"), "\(error.message)")
     let port = try Self.failure(runtime, "fal.download('\(emulator.runURL.replacingOccurrences(of: "127.0.0.1", with: "localhost"))/x')")
     #expect(port.message.contains("(rule: hosts)"), "\(port.message)")
+    // A combining mark after the `/` hides it from Swift's Character view, not from curl, which
+    // would connect to 198.51.100.7: the host is found byte by byte.
+    let hidden = try Self.failure(runtime, "fal.download('http://198.51.100.7:9/\u{301}@\(emulator.runURL.dropFirst(7))/x')")
+    #expect(hidden.message.contains("the host 198.51.100.7:9 is not one"), "\(hidden.message)")
     #expect(try Self.stillWorks(runtime))
   }
 

@@ -60,8 +60,9 @@ fal.array = json.array
 --- print(fal.json.encode({ options = fal.object({}), list = {} }))
 fal.object = json.object
 -- Decoded JSON prints readably with print and tostring, not as `fal.object: 0x...`.
-getmetatable(json.array({})).__tostring = require("fal.inspect")
-getmetatable(json.object({})).__tostring = require("fal.inspect")
+local function show(value) return require("fal.inspect")(value) end
+getmetatable(json.array({})).__tostring = show
+getmetatable(json.object({})).__tostring = show
 
 fal.run = queue.run
 fal.submit = queue.submit
@@ -78,32 +79,50 @@ fal.sleep = scheduler.sleep
 
 fal.is_error = errors.is
 
--- Long-running workflows (issue 12): bounded concurrency, retries and deadlines of whole steps.
-fal.map = require("fal.map").map
-fal.semaphore = require("fal.semaphore").semaphore
-fal.retry = require("fal.retry").retry
-fal.timeout = require("fal.timeout").timeout
-
-local realtime = require("fal.realtime")
-fal.realtime = realtime.realtime
-fal.msgpack = realtime.msgpack
-fal.bytes = realtime.bytes
-
-fal.stream = require("fal.stream").stream
-
-local upload = require("fal.upload")
-fal.upload = upload.upload
-fal.upload_file = upload.upload_file
-local file = require("fal.file")
-fal.file = file.file
-fal.file_bytes = file.file_bytes
-local data_uri = require("fal.data_uri")
-fal.encode = data_uri.encode
-fal.encode_file = data_uri.encode_file
-local download = require("fal.download")
-fal.download = download.download
-fal.download_all = download.download_all
-fal.webhook = { verify = require("fal.webhook").verify }
+-- The rest loads on first use, so a script pays at start-up only for the calls above
+-- (docs/design.md, "Start-up"); `pairs(fal)` and the REPL's completion see every name.
+local function field(module, name) return function() return require(module)[name] end end
+local lazy = {
+  -- Long-running workflows (issue 12): bounded concurrency, retries and deadlines of whole steps.
+  map = field("fal.map", "map"),
+  semaphore = field("fal.semaphore", "semaphore"),
+  retry = field("fal.retry", "retry"),
+  timeout = field("fal.timeout", "timeout"),
+  realtime = field("fal.realtime", "realtime"),
+  msgpack = field("fal.realtime", "msgpack"),
+  bytes = field("fal.realtime", "bytes"),
+  stream = field("fal.stream", "stream"),
+  upload = field("fal.upload", "upload"),
+  upload_file = field("fal.upload", "upload_file"),
+  file = field("fal.file", "file"),
+  file_bytes = field("fal.file", "file_bytes"),
+  encode = field("fal.data_uri", "encode"),
+  encode_file = field("fal.data_uri", "encode_file"),
+  download = field("fal.download", "download"),
+  download_all = field("fal.download", "download_all"),
+  webhook = function() return { verify = require("fal.webhook").verify } end,
+}
+local function load_all(t)
+  for name in pairs(lazy) do local _ = t[name] end
+end
+setmetatable(fal, {
+  __index = function(t, name)
+    local load = lazy[name]
+    if not load then return nil end
+    local value = load()
+    rawset(t, name, value)
+    return value
+  end,
+  __pairs = function(t)
+    load_all(t)
+    return next, t, nil
+  end,
+  __completions = function()
+    local names = {}
+    for name in pairs(lazy) do names[#names + 1] = name end
+    return names
+  end,
+})
 
 ---@class fal.Settings Settings for `fal.config`; each one replaces the current value.
 ---@field key? string the API key (`Authorization: Key ...`); never shown again [default: FAL_KEY, or FAL_KEY_ID:FAL_KEY_SECRET]
