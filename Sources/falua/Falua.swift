@@ -11,7 +11,7 @@ struct Falua: ParsableCommand {
 
       Examples:
         falua                          the REPL
-        falua --local                  the REPL against an in-process emulator
+        falua --local                  the REPL against an emulator of its own
         falua script.lua a b           a script with arguments (arg, ...)
         falua -e 'print(fal.run("fal-ai/echo", {x = 1}))' --local
         falua call fal-ai/flux/schnell prompt='a red fox'

@@ -13,7 +13,7 @@ struct RunScript: ParsableCommand {
 
       Examples:
         falua script.lua a b          arg[1] = "a", arg[2] = "b"
-        falua --local script.lua      against an in-process emulator
+        falua --local script.lua      against an emulator of its own
         falua --local -e 'print(fal.run("fal-ai/echo", {x = 1}).x)'
         falua -l fal.inspect -i       require a module, then the REPL
         echo 'print(1)' | falua       a script on standard input

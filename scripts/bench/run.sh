@@ -5,7 +5,8 @@
 # interleaved rounds. Writes scripts/bench/results/latest.json and latest.png and regenerates the
 # README's Speed table. See docs/benchmarks.md.
 # Usage: scripts/bench/run.sh [--quick]     (--quick: small counts, under a minute)
-#        FALUA=path/to/falua scripts/bench/run.sh ...   (measure that binary, no build)
+#        FALUA=path/to/falua scripts/bench/run.sh ...   (measure that binary, no build; falua-serve
+#                                                     must be beside it)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 quick=()
@@ -22,8 +23,10 @@ mkdir -p "$bin" "$results"
 
 falua=${FALUA:-}
 if [ -z "$falua" ]; then
-  echo "building falua (release)" >&2
-  swift build -c release --product falua >"$bin/build.log" 2>&1 || { cat "$bin/build.log"; exit 1; }
+  echo "building falua and falua-serve (release)" >&2
+  for product in falua falua-serve; do
+    swift build -c release --product $product >>"$bin/build.log" 2>&1 || { cat "$bin/build.log"; exit 1; }
+  done
   falua=.build/release/falua
 fi
 
