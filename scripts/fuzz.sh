@@ -47,10 +47,11 @@ build() {
       "$clang" "${c_flags[@]}" "Tests/Fuzz/$target/fuzz_$target.c" "${codec_sources[@]}" "$out/float_text.o" \
         -llua5.4 -lmsgpuck -lstdc++ -lm -o "$out/$target" ;;
     websocket)
-      # The target supplies curl_easy_recv/curl_easy_send itself, so libcurl is not linked.
-      "$clang" "${c_flags[@]}" -ISources/CTransport/include Tests/Fuzz/websocket/fuzz_websocket.c \
-        Sources/CTransport/websocket.c \
-        -lwslay -lcrypto -o "$out/$target" ;;
+      # The target supplies curl_easy_recv/curl_easy_send itself, so libcurl is not linked;
+      # crypto.c opens libcrypto on first use, as in falua.
+      "$clang" "${c_flags[@]}" -ISources/CTransport/include -ISources/CCrypto/include \
+        Tests/Fuzz/websocket/fuzz_websocket.c Sources/CTransport/websocket.c Sources/CCrypto/crypto.c \
+        -lwslay -o "$out/$target" ;;
     sse)
       "$swiftc" "${swift_flags[@]}" Tests/Fuzz/sse/FuzzSSE.swift Sources/Transport/SSE/*.swift \
         -module-name FuzzSSE -o "$out/$target" ;;
