@@ -50,7 +50,7 @@ final class Transfer {
   /// Header callback: one line of a response head. Returns false to abort.
   func receive(headerLine: UnsafeRawBufferPointer) -> Bool {
     guard !isCancelled else { return false }
-    if head.consume(String(decoding: headerLine, as: UTF8.self)), isFinalHead {
+    if head.consume(headerLine), isFinalHead {
       if onChunk == nil, let length = Int(head.headers["content-length"] ?? ""), length > 0 {
         body.reserveCapacity(min(length, 1 << 26))
       }

@@ -39,6 +39,9 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     fields.contains { Self.sameName($0.name, name) }
   }
 
+  /// Makes room for `count` fields in all.
+  public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
+
   /// Appends a field, keeping existing ones of the same name.
   public mutating func add(name: String, value: String) {
     fields.append((name: name, value: value))
@@ -80,11 +83,5 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
   }
 
   /// ASCII case-insensitive comparison: header names are tokens, so no Unicode folding is needed.
-  static func sameName(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
-  }
-
-  private static func lower(_ byte: UInt8) -> UInt8 {
-    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
-  }
+  static func sameName(_ a: String, _ b: String) -> Bool { ASCII.equalIgnoringCase(a, b) }
 }
