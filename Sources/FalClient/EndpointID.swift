@@ -9,12 +9,13 @@ public struct EndpointID: Sendable, Hashable, CustomStringConvertible {
   /// Everything after the alias (`schnell`, `dev/image-to-image`), nil when empty.
   public var path: String?
 
-  private static let namespaces: Set<String> = ["workflows", "comfy"]
+  private static let namespaces = ["workflows", "comfy"]
 
   /// Parses an id; a legacy `123-myapp` becomes `123/myapp`.
   public init(parsing id: String) throws(FalError) {
     let normalized = try Self.normalized(id)
-    var parts = normalized.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    var parts = normalized.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+      .map { String(Substring($0)) }
     if Self.namespaces.contains(parts[0]) {
       namespace = parts.removeFirst()
     }
@@ -25,18 +26,23 @@ public struct EndpointID: Sendable, Hashable, CustomStringConvertible {
     else { throw Self.invalid(id) }
     owner = parts[0]
     alias = parts[1]
-    let rest = parts.dropFirst(2).joined(separator: "/")
+    let rest = parts.count > 2 ? parts.dropFirst(2).joined(separator: "/") : ""
     path = rest.isEmpty ? nil : rest
   }
 
   /// `namespace/owner/alias`: what queue follow-up URLs use.
   public var appPath: String {
-    [namespace, owner, alias].compactMap { $0 }.joined(separator: "/")
+    var text = namespace.map { $0 + "/" } ?? ""
+    text += owner
+    text += "/"
+    text += alias
+    return text
   }
 
   /// `appPath` plus `/path`: what run and submit URLs use.
   public var fullPath: String {
-    path.map { "\(appPath)/\($0)" } ?? appPath
+    guard let path else { return appPath }
+    return appPath + "/" + path
   }
 
   /// The normalised id, as `fullPath`.
@@ -44,7 +50,7 @@ public struct EndpointID: Sendable, Hashable, CustomStringConvertible {
 
   /// Step 1 of §1.1: ids with a `/` pass, `123-myapp` becomes `123/myapp`, others are refused.
   private static func normalized(_ id: String) throws(FalError) -> String {
-    if id.contains("/") { return id }
+    if id.utf8.contains(UInt8(ascii: "/")) { return id }
     guard let dash = id.firstIndex(of: "-") else { throw invalid(id) }
     let number = id[..<dash]
     let name = id[id.index(after: dash)...]
