@@ -2,8 +2,10 @@ import CTransport
 
 extension Transfer {
   /// Sets every easy option for `request` on a fresh (or reset) handle. Returns the first failure.
-  func configure(with request: HTTPRequest, caBundle: String?) -> TransportError? {
-    if let error = setHeaders(of: request) { return error }
+  /// `lastHeaders` is used when it holds the request's headers, and replaced when it does not.
+  func configure(with request: HTTPRequest, caBundle: String?, lastHeaders: inout HeaderList?)
+    -> TransportError?
+  {
     let context = Unmanaged.passUnretained(self).toOpaque()
     var code = CURLE_OK
     func set(_ result: CURLcode) { if code == CURLE_OK { code = result } }
@@ -68,56 +70,23 @@ extension Transfer {
       if method != "GET" { set(falua_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)) }
     }
 
-    // No form-urlencoded Content-Type curl would invent for a body.
-    if sendsBody && !request.headers.contains(name: "Content-Type") {
-      headerList = curl_slist_append(headerList, Self.noContentType.cString)
+    if let last = lastHeaders, last.matches(request.headers, sendsBody: sendsBody) {
+      headers = last
+    } else {
+      do throws(TransportError) {
+        headers = try HeaderList(request.headers, sendsBody: sendsBody)
+      } catch {
+        return error
+      }
+      lastHeaders = headers
     }
-    set(falua_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList))
+    set(falua_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headers?.list))
 
     return code == CURLE_OK ? nil : TransportError(curlCode: code, errorBuffer: errorBuffer)
   }
 
   /// The schemes curl may use, for requests and redirects alike.
   static let allowedProtocols: StaticString = "http,https"
-  /// Header lines that make curl send no such header (StaticStrings: C strings without a copy).
-  private static let noExpect: StaticString = "Expect:", noContentType: StaticString = "Content-Type:"
-
-  // One buffer for every line, and the line-break check while copying: this runs for every request.
-  /// Builds the header list from `request.headers`; fails when a name or value contains CR or LF.
-  private func setHeaders(of request: HTTPRequest) -> TransportError? {
-    var line: [UInt8] = []
-    func append(_ text: String) {
-      var text = text
-      text.withUTF8 { line.append(contentsOf: $0) }
-    }
-    var hasExpect = false
-    for (name, value) in request.headers {
-      line.removeAll(keepingCapacity: true)
-      append(name)
-      // "Name;" is curl's spelling of a header with an empty value.
-      if value.isEmpty {
-        line.append(UInt8(ascii: ";"))
-      } else {
-        line.append(UInt8(ascii: ":"))
-        line.append(UInt8(ascii: " "))
-        append(value)
-      }
-      if line.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
-        // A CR or LF would let a value smuggle extra header lines or a second request.
-        return TransportError(
-          kind: .other, message: "header \(name) contains a line break",
-          curlCode: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue))
-      }
-      line.append(0)
-      headerList = line.withUnsafeBufferPointer {
-        $0.withMemoryRebound(to: CChar.self) { curl_slist_append(headerList, $0.baseAddress) }
-      }
-      hasExpect = hasExpect || HTTPHeaders.sameName(name, "Expect")
-    }
-    // No 100-continue round trip.
-    if !hasExpect { headerList = curl_slist_append(headerList, Self.noExpect.cString) }
-    return nil
-  }
 
   private static func milliseconds(_ seconds: Double) -> Int {
     seconds <= 0 ? 1 : Int(min((seconds * 1000).rounded(.up), Double(Int32.max)))

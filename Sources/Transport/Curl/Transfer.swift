@@ -22,7 +22,8 @@ final class Transfer {
   private let onChunk: (([UInt8]) -> Bool)?
   private var head = ResponseHeadParser()
   private var body: [UInt8] = []
-  var headerList: UnsafeMutablePointer<curl_slist>?
+  /// The header list curl reads, alive as long as curl may read it.
+  var headers: HeaderList?
   /// The open file of a `bodyFile` request, alive as long as curl may read it.
   var bodyReader: BodyFileReader?
   let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -43,7 +44,6 @@ final class Transfer {
   }
 
   deinit {
-    curl_slist_free_all(headerList)
     errorBuffer.deallocate()
   }
 

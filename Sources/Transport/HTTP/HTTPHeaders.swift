@@ -82,6 +82,11 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
       && zip(lhs.fields, rhs.fields).allSatisfy { sameName($0.name, $1.name) && $0.value == $1.value }
   }
 
+  /// The same fields in the same order, names spelled the same (what goes on the wire).
+  func isIdentical(to other: HTTPHeaders) -> Bool {
+    fields.count == other.fields.count && zip(fields, other.fields).allSatisfy { $0 == $1 }
+  }
+
   /// ASCII case-insensitive comparison: header names are tokens, so no Unicode folding is needed.
   static func sameName(_ a: String, _ b: String) -> Bool { ASCII.equalIgnoringCase(a, b) }
 }

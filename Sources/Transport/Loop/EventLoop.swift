@@ -26,6 +26,8 @@ public final class EventLoop {
   var timers = TimerHeap()
   var timerActions: [TimerID: () -> Void] = [:]
   var watches: [WatchID: Watch] = [:]
+  /// The header list of the last transfer, for the next one that sends the same headers.
+  var lastHeaders: HeaderList?
   /// Connect-only handles (WebSocket) by their CURLOPT_PRIVATE id: told when curl has connected.
   var connectOnlyHandlers: [UInt64: (CURLcode) -> Void] = [:]
   private let wakePipe: WakePipe
