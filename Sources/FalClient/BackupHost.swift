@@ -5,6 +5,7 @@ enum BackupHost {
   /// The connect timeout of a request to a host that has a backup.
   static let connectTimeout = 5.0
 
+  // Over the URL's bytes (URLPolicy.authorityRange), as curl reads it; every run and queue call asks.
   /// `request` sent to its host's backup, or nil when its host has none.
   static func request(for request: HTTPRequest, hosts: [String: String]) -> HTTPRequest? {
     guard !hosts.isEmpty, let authority = URLPolicy.authorityRange(of: request.url) else { return nil }

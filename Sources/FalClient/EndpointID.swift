@@ -9,34 +9,42 @@ public struct EndpointID: Sendable, Hashable, CustomStringConvertible {
   /// Everything after the alias (`schnell`, `dev/image-to-image`), nil when empty.
   public var path: String?
 
-  private static let namespaces: Set<String> = ["workflows", "comfy"]
+  private static let namespaces = ["workflows", "comfy"]
 
   /// Parses an id; a legacy `123-myapp` becomes `123/myapp`.
   public init(parsing id: String) throws(FalError) {
     let normalized = try Self.normalized(id)
-    var parts = normalized.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-    if Self.namespaces.contains(parts[0]) {
-      namespace = parts.removeFirst()
+    // Byte slices, and Strings only for the fields: every call parses its endpoint (issue 10).
+    var parts = normalized.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)[...]
+    if let first = parts.first.map(Substring.init), Self.namespaces.contains(where: { $0 == first }) {
+      namespace = String(first)
+      parts.removeFirst()
     }
     // Both official clients index past the end here and crash; an error is kinder. Dot segments
     // are refused too: curl would resolve them and send the request (and the key) to another path.
-    guard parts.count >= 2, !parts[0].isEmpty, !parts[1].isEmpty,
-      !parts.contains(where: { $0 == "." || $0 == ".." })
+    guard parts.count >= 2, let owner = parts.first, let alias = parts.dropFirst().first, !owner.isEmpty,
+      !alias.isEmpty, !parts.contains(where: Self.isDotSegment)
     else { throw Self.invalid(id) }
-    owner = parts[0]
-    alias = parts[1]
-    let rest = parts.dropFirst(2).joined(separator: "/")
-    path = rest.isEmpty ? nil : rest
+    self.owner = String(Substring(owner))
+    self.alias = String(Substring(alias))
+    // The rest of the id from the third segment on: the segments joined by "/" as they were.
+    let rest = parts.dropFirst(2).first.map { normalized.utf8[$0.startIndex...] }
+    path = rest.flatMap { $0.isEmpty ? nil : String(Substring($0)) }
   }
 
   /// `namespace/owner/alias`: what queue follow-up URLs use.
   public var appPath: String {
-    [namespace, owner, alias].compactMap { $0 }.joined(separator: "/")
+    var text = namespace.map { $0 + "/" } ?? ""
+    text += owner
+    text += "/"
+    text += alias
+    return text
   }
 
   /// `appPath` plus `/path`: what run and submit URLs use.
   public var fullPath: String {
-    path.map { "\(appPath)/\($0)" } ?? appPath
+    guard let path else { return appPath }
+    return appPath + "/" + path
   }
 
   /// The normalised id, as `fullPath`.
@@ -44,7 +52,7 @@ public struct EndpointID: Sendable, Hashable, CustomStringConvertible {
 
   /// Step 1 of §1.1: ids with a `/` pass, `123-myapp` becomes `123/myapp`, others are refused.
   private static func normalized(_ id: String) throws(FalError) -> String {
-    if id.contains("/") { return id }
+    if id.utf8.contains(UInt8(ascii: "/")) { return id }
     guard let dash = id.firstIndex(of: "-") else { throw invalid(id) }
     let number = id[..<dash]
     let name = id[id.index(after: dash)...]
@@ -52,6 +60,11 @@ public struct EndpointID: Sendable, Hashable, CustomStringConvertible {
       name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
     else { throw invalid(id) }
     return "\(number)/\(name)"
+  }
+
+  /// `.` or `..`.
+  private static func isDotSegment(_ segment: Substring.UTF8View) -> Bool {
+    (1...2).contains(segment.count) && segment.allSatisfy { $0 == UInt8(ascii: ".") }
   }
 
   private static func invalid(_ id: String) -> FalError {

@@ -6,6 +6,7 @@ extension FalClient {
   /// The headers `call` is sent with.
   public func headers(for call: FalCall, hasBody: Bool, options: RequestOptions) -> HTTPHeaders {
     var headers = HTTPHeaders()
+    headers.reserveCapacity(4 + options.headers.count)
     if let key = config.key { headers.add(name: "Authorization", value: "Key \(key)") }
     headers.add(name: "User-Agent", value: config.userAgent)
     headers.add(name: "Accept", value: "application/json")

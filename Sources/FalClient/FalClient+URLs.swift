@@ -5,29 +5,44 @@ extension FalClient {
   // `response_url`: a reply naming another host must not receive our Authorization header.
   /// The URL of `call` (PROTOCOL.md §5, §6); it never contains the key.
   public func url(for call: FalCall, endpoint: EndpointID, options: RequestOptions) -> String {
-    let appPath = PercentEncoding.path(endpoint.appPath)
-    let fullPath = PercentEncoding.path(endpoint.fullPath)
     switch call {
     case .run(let path):
-      return Self.join(config.runURL, [fullPath, path.map(PercentEncoding.path)])
+      return Self.join(
+        config.runURL, [PercentEncoding.path(endpoint.fullPath), path.map(PercentEncoding.path)])
     case .submit(let path):
-      let url = Self.join(config.queueURL, [fullPath, path.map(PercentEncoding.path)])
+      let url = Self.join(
+        config.queueURL, [PercentEncoding.path(endpoint.fullPath), path.map(PercentEncoding.path)])
       guard let webhook = options.webhookURL else { return url }
       return url + "?fal_webhook=" + PercentEncoding.queryValue(webhook)
     case .status(let requestID, let logs):
       return Self.join(
-        config.queueURL, [appPath, "requests", PercentEncoding.pathSegment(requestID), "status"])
+        config.queueURL,
+        [
+          PercentEncoding.path(endpoint.appPath), "requests", PercentEncoding.pathSegment(requestID),
+          "status",
+        ])
         + "?logs=" + (logs ? "1" : "0")
     case .result(let requestID):
-      return Self.join(config.queueURL, [appPath, "requests", PercentEncoding.pathSegment(requestID)])
+      return Self.join(
+        config.queueURL,
+        [PercentEncoding.path(endpoint.appPath), "requests", PercentEncoding.pathSegment(requestID)])
     case .cancel(let requestID):
       return Self.join(
-        config.queueURL, [appPath, "requests", PercentEncoding.pathSegment(requestID), "cancel"])
+        config.queueURL,
+        [
+          PercentEncoding.path(endpoint.appPath), "requests", PercentEncoding.pathSegment(requestID),
+          "cancel",
+        ])
     case .stream(let path):
-      return Self.join(config.runURL, [fullPath, PercentEncoding.path(path ?? "/stream")])
+      return Self.join(
+        config.runURL, [PercentEncoding.path(endpoint.fullPath), PercentEncoding.path(path ?? "/stream")])
     case .statusStream(let requestID, let logs):
       return Self.join(
-        config.queueURL, [appPath, "requests", PercentEncoding.pathSegment(requestID), "status", "stream"])
+        config.queueURL,
+        [
+          PercentEncoding.path(endpoint.appPath), "requests", PercentEncoding.pathSegment(requestID),
+          "status", "stream",
+        ])
         + "?logs=" + (logs ? "1" : "0")
     case .realtimeToken:
       return Self.join(config.restURL, ["tokens"]) + "/"
@@ -36,8 +51,13 @@ extension FalClient {
 
   /// `base/part/part…` from encoded parts, skipping empty ones and a trailing `/` on the base.
   private static func join(_ base: String, _ parts: [String?]) -> String {
-    var url = Substring(base)
-    while url.hasSuffix("/") { url.removeLast() }
-    return parts.compactMap { $0 }.filter { !$0.isEmpty }.reduce(String(url)) { $0 + "/" + $1 }
+    var url = base.utf8[...]
+    while url.last == UInt8(ascii: "/") { url.removeLast() }
+    var joined = String(Substring(url))
+    for case let part? in parts where !part.isEmpty {
+      joined += "/"
+      joined += part
+    }
+    return joined
   }
 }

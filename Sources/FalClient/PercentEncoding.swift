@@ -1,21 +1,34 @@
+// Byte by byte, and a text with nothing to encode is returned as it is: every call builds its URL
+// from these (issue 10).
 /// RFC 3986 percent-encoding over UTF-8 bytes, without Foundation's CharacterSet guesswork.
 enum PercentEncoding {
   /// For one path segment: unreserved, sub-delims, `:` and `@` stay; `/`, `?`, `#`, `%`, space go.
   static func pathSegment(_ text: String) -> String {
-    encode(text) { isUnreserved($0) || "!$&'()*+,;=:@".utf8.contains($0) }
+    encode(text.utf8[...], keeping: isSegmentByte)
   }
 
   /// For a query value: only unreserved characters stay (like JS encodeURIComponent).
   static func queryValue(_ text: String) -> String {
-    encode(text, keeping: isUnreserved)
+    encode(text.utf8[...], keeping: isUnreserved)
   }
 
   /// Each `/`-separated segment of `path` encoded on its own; leading and trailing `/` dropped.
   static func path(_ path: String) -> String {
-    var segments = path.split(separator: "/", omittingEmptySubsequences: false)
-    while segments.first == "" { segments.removeFirst() }
-    while segments.last == "" { segments.removeLast() }
-    return segments.map { pathSegment(String($0)) }.joined(separator: "/")
+    var bytes = path.utf8[...]
+    while bytes.first == UInt8(ascii: "/") { bytes.removeFirst() }
+    while bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+    return encode(bytes) { $0 == UInt8(ascii: "/") || isSegmentByte($0) }
+  }
+
+  private static func isSegmentByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+      UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+      UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"):
+      return true
+    default:
+      return isUnreserved(byte)
+    }
   }
 
   private static func isUnreserved(_ byte: UInt8) -> Bool {
@@ -29,10 +42,12 @@ enum PercentEncoding {
     }
   }
 
-  private static func encode(_ text: String, keeping keep: (UInt8) -> Bool) -> String {
+  private static func encode(_ text: Substring.UTF8View, keeping keep: (UInt8) -> Bool) -> String {
+    if text.allSatisfy(keep) { return String(Substring(text)) }
     let hex = Array("0123456789ABCDEF".utf8)
     var bytes: [UInt8] = []
-    for byte in text.utf8 {
+    bytes.reserveCapacity(text.count * 3)
+    for byte in text {
       if keep(byte) {
         bytes.append(byte)
       } else {

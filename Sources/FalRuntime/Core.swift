@@ -105,12 +105,15 @@ final class Core {
   /// Operations started and not yet reported.
   var pending: Int { inFlight.count + finished.count }
 
-  /// Runs the loop once (waiting at most `timeout` seconds, nil = until something happens) and
-  /// returns what finished.
+  // Without a timeout the caller has nothing to do until something finishes, so turns that end
+  // with nothing (a request sent, its reply not in yet) do not go back to Lua (issue 10).
+  /// Runs the loop (for one turn of at most `timeout` seconds; nil = turns until something
+  /// finishes) and returns what finished.
   func poll(timeout: Double?) -> [(id: Int, outcome: Outcome)] {
-    if finished.isEmpty && !isInterrupted {
+    repeat {
+      if !finished.isEmpty || isInterrupted { break }
       loop.runOnce(timeout: inFlight.isEmpty ? 0 : timeout)
-    }
+    } while timeout == nil && !inFlight.isEmpty
     defer { finished.removeAll(keepingCapacity: true) }
     return finished
   }

@@ -25,10 +25,10 @@ extension CoreBindings {
       // {status, headers = {lowercased name = value}, body}
       lua.push(response.status)
       lua.rawSet(field: "status", in: -2)
-      lua.newTable()
+      lua.newTable(record: Int32(response.headers.count))
       for (name, value) in response.headers {
         lua.push(value)
-        lua.rawSet(field: name.lowercased(), in: -2)
+        lua.rawSet(field: lowercased(name), in: -2)
       }
       lua.rawSet(field: "headers", in: -2)
       lua.push(bytes: response.body)
@@ -50,5 +50,11 @@ extension CoreBindings {
       lua.push(download.contentType)
       lua.rawSet(field: "content_type", in: -2)
     }
+  }
+
+  /// `name` in lowercase; servers mostly send it so (HTTP/2 must), and then no String is built.
+  private static func lowercased(_ name: String) -> String {
+    let uppercase = UInt8(ascii: "A")...UInt8(ascii: "Z")
+    return name.utf8.allSatisfy { $0 < 0x80 && !uppercase.contains($0) } ? name : name.lowercased()
   }
 }

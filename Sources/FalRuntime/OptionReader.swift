@@ -36,25 +36,34 @@ struct OptionReader {
     try field(name) { lua, at, name in try lua.isTable(at, name) ? try read(OptionReader(lua, at, name)) : nil }
   }
 
-  /// A `{name = value}` table of header strings; empty when absent.
-  func headers(_ name: String) throws -> HTTPHeaders {
-    try field(name) { try $0.optHeaders($1, $2) } ?? HTTPHeaders()
-  }
-
+  // The table is walked rather than asked for each name: most calls have few options or none,
+  // and every call reads them (issue 10).
   /// The `fal.core.request` / `stream_open` options: path, logs and the request's own.
   func request() throws -> (options: RequestOptions, path: String?, logs: Bool) {
-    var options = RequestOptions(headers: try headers("headers"))
-    options.startTimeout = try number("start_timeout")
-    options.hint = try string("hint")
-    options.timeout = try number("timeout")
-    options.webhookURL = try string("webhook_url")
-    if let priority = try string("priority") {
-      guard let value = Priority(rawValue: priority) else {
-        throw LuaError(message: "bad option priority: \"normal\" or \"low\" expected, got \"\(priority)\"")
+    var options = RequestOptions()
+    var path: String?
+    var logs = false
+    guard let index else { return (options, path, logs) }
+    try lua.forEachPair(in: index) {
+      guard let name = lua.string(at: -2) else { return }
+      switch name {
+      case "headers": options.headers = try lua.optHeaders(-1, name)
+      case "start_timeout": options.startTimeout = try lua.optNumber(-1, name)
+      case "hint": options.hint = try lua.optString(-1, name)
+      case "timeout": options.timeout = try lua.optNumber(-1, name)
+      case "webhook_url": options.webhookURL = try lua.optString(-1, name)
+      case "priority":
+        guard let priority = try lua.optString(-1, name) else { return }
+        guard let value = Priority(rawValue: priority) else {
+          throw LuaError(message: "bad option priority: \"normal\" or \"low\" expected, got \"\(priority)\"")
+        }
+        options.priority = value
+      case "path": path = try lua.optString(-1, name)
+      case "logs": logs = try lua.optBool(-1, name) ?? false
+      default: break
       }
-      options.priority = value
     }
-    return (options, try string("path"), try bool("logs") ?? false)
+    return (options, path, logs)
   }
 }
 

@@ -108,6 +108,35 @@ import Testing
     }
   }
 
+  // A loop reuses the last header list for identical headers (HeaderList): each request must
+  // still send its own.
+  @Test func eachSequentialRequestSendsItsOwnHeaders() async throws {
+    try await TestServer.with { port, _ in
+      let sent: [(String, HTTPHeaders)] = [
+        ("GET", ["X-Test": "one"]), ("GET", ["X-Test": "one"]), ("GET", ["X-Test": "two"]),
+        ("POST", ["X-Test": "two"]), ("POST", ["X-Test": "two", "Content-Type": "text/plain"]),
+        ("GET", ["X-Test": "a\r\nInjected: 1"]), ("GET", ["X-Test": "one"]),
+      ]
+      let echoes = try await onLoopThread { () -> [String] in
+        let loop = try EventLoop()
+        var echoes: [String] = []
+        for (method, headers) in sent {
+          let before = echoes.count
+          loop.send(HTTPRequest(method: method, url: "http://127.0.0.1:\(port)/echo", headers: headers)) {
+            let reply = try? $0.get()
+            echoes.append(
+              reply.map { "\($0.headers["x-echo-test"] ?? "") \($0.headers["x-echo-content-type"] ?? "")" }
+                ?? "failed")
+          }
+          loop.run(until: { echoes.count > before })
+        }
+        return echoes
+      }
+      #expect(
+        echoes == ["one none", "one none", "two none", "two none", "two text/plain", "failed", "one none"])
+    }
+  }
+
   @Test func refusedConnectionMapsToConnect() async throws {
     // Port 1 on loopback: nothing listens there, so the kernel refuses at once.
     let outcome = try #require(try await roundTrip(HTTPRequest(url: "http://127.0.0.1:1/", timeout: 5)))

@@ -93,6 +93,12 @@ end
 --- in place; the caller's table is not modified. A missing local file fails before any upload.
 function M.resolve(operation, input)
   if type(input) ~= "table" then return input end
+  -- Markers are tables: an input without tables in it (most of them) has none, and is not walked.
+  local nested = false
+  for _, value in pairs(input) do
+    if type(value) == "table" then nested = true break end
+  end
+  if not nested and getmetatable(input) ~= FileMarker then return input end
   local found, order = {}, {}
   collect(input, "input", found, order, {})
   if #order == 0 then return input end

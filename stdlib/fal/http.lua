@@ -8,6 +8,8 @@ local files = require("fal.file")
 
 local M = {}
 
+local INPUT = { name = "input" }  -- json.encode's options: errors name the path from "input"
+
 --- Encodes a Lua value as a JSON request body, naming the bad path on failure.
 function M.encode_input(operation, input)
   if input == nil then return nil end
@@ -15,7 +17,7 @@ function M.encode_input(operation, input)
     error(errors.usage(operation, "input must be a table, got " .. type(input)), 3)
   end
   input = files.resolve(operation, input)
-  local ok, body = pcall(json.encode, input, { name = "input" })
+  local ok, body = pcall(json.encode, input, INPUT)
   if not ok then error(errors.usage(operation, tostring(body)), 3) end
   return body
 end

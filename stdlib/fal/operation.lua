@@ -17,15 +17,20 @@ function M.failure(operation, fields)
   return errors.from_core(fields, operation, json.decode)
 end
 
+-- What `pcall(start, ...)` returned, without packing it into a table: every call passes here.
+local function started(operation, ok, ...)
+  if not ok then
+    local err = ...
+    if type(err) == "table" then error(M.failure(operation, err), 0) end
+    error(err, 0)
+  end
+  return ...
+end
+
 --- Calls the `core` primitive `start(...)` and returns what it returns; the error fields of a
 --- misuse Swift found before any I/O (bad endpoint, no credentials) are raised as an error object.
 function M.start(operation, start, ...)
-  local r = table.pack(pcall(start, ...))
-  if not r[1] then
-    if type(r[2]) == "table" then error(M.failure(operation, r[2]), 0) end
-    error(r[2], 0)
-  end
-  return table.unpack(r, 2, r.n)
+  return started(operation, pcall(start, ...))
 end
 
 --- Waits for operation `op` and returns its completion, or raises its error object; `on_failure`

@@ -37,18 +37,22 @@ local function shown(v)
 end
 
 -- Values sent as HTTP header lines ("line" options, "headers" tables) must not break the line:
--- a line break would end the header and start another one.
-local function check_line_breaks(operation, label, value, kind)
+-- a line break would end the header and start another one. `label(a, b)` names the value; it is
+-- only called for the message (every fal.run checks its arguments: no string is built for nothing).
+local function check_line_breaks(operation, label, a, b, value, kind)
   if kind == "line" and value:find("[\r\n]") then
-    error(errors.usage(operation, label .. " has a line break"), 4)
+    error(errors.usage(operation, label(a, b) .. " has a line break"), 4)
   elseif kind == "headers" then
     for name, text in pairs(value) do
-      if (name .. text):find("[\r\n]") then
-        error(errors.usage(operation, ("%s: header %q has a line break"):format(label, name)), 4)
+      if name:find("[\r\n]") or text:find("[\r\n]") then
+        error(errors.usage(operation, ("%s: header %q has a line break"):format(label(a, b), name)), 4)
       end
     end
   end
 end
+
+local function option_label(key) return "option " .. key end
+local function argument_label(position, name) return ("argument #%d (%s)"):format(position, name) end
 
 --- Checks `opts` against `schema` ({ key = "string" | "line" | "boolean" | "number" | "positive" |
 --- "function" | "headers" | "table" }) and returns it (an empty table for nil). "line" is a string
@@ -69,7 +73,7 @@ function M.check(operation, opts, schema)
     if not checks[kind](value) then
       error(errors.usage(operation, ("option %s must be %s, got %s"):format(key, describe[kind], shown(value))), 3)
     end
-    check_line_breaks(operation, "option " .. key, value, kind)
+    check_line_breaks(operation, option_label, key, nil, value, kind)
   end
   return opts
 end
@@ -79,7 +83,7 @@ function M.arg(operation, position, name, value, kind)
   if not checks[kind](value) then
     error(errors.usage(operation, ("argument #%d (%s) must be %s, got %s"):format(position, name, describe[kind], shown(value))), 3)
   end
-  check_line_breaks(operation, ("argument #%d (%s)"):format(position, name), value, kind)
+  check_line_breaks(operation, argument_label, position, name, value, kind)
   return value
 end
 

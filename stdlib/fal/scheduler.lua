@@ -18,8 +18,9 @@ local Task = {}
 Task.__index = Task
 Task.__name = "fal.task"
 
-local ready = {}        -- FIFO of tasks to resume: { task, packed values }
+local ready = {}        -- FIFO of tasks to resume: pack(task, values...)
 local handlers = {}     -- operation id -> function(completion)
+local waiting = {}      -- operation id -> the task blocked in `await` on it (resumed with the completion)
 local current = nil     -- the task whose coroutine is running
 local driving = false   -- inside `drive`, the synchronous fallback
 local unobserved = {}   -- failed tasks nobody waited for
@@ -28,7 +29,7 @@ local main_task = nil   -- the task `run` runs
 
 local function schedule(task, ...)
   task.state = "ready"
-  ready[#ready + 1] = { task, pack(...) }
+  ready[#ready + 1] = pack(task, ...)
 end
 
 local function finish(task, ok, values)
@@ -42,30 +43,40 @@ local function finish(task, ok, values)
   task.waiters = {}
 end
 
--- Resumes a task's coroutine until it blocks again or ends.
-local function step(task, args)
-  local previous = current
-  current = task
-  local r = pack(core.resume(task.co, unpack(args, 1, args.n)))
+-- What a step's resume returned (varargs, not a table: every await passes here).
+local function stepped(task, previous, ok, ...)
   current = previous
   if raw_status(task.co) == "dead" then
-    if r[1] then
-      finish(task, true, pack(unpack(r, 2, r.n)))
+    if ok then
+      finish(task, true, pack(...))
     else
       task.traceback = debug.traceback(task.co)
       raw_close(task.co)  -- frees the stack the error left (what a sandbox's memory cap counts)
-      finish(task, false, pack(r[2]))
+      finish(task, false, pack((...)))
     end
   end
   -- Otherwise the task yielded AWAIT and registered how it will be woken.
 end
 
+-- Resumes a task's coroutine, with the values packed after it in `entry`, until it blocks again or ends.
+local function step(task, entry)
+  local previous = current
+  current = task
+  stepped(task, previous, core.resume(task.co, unpack(entry, 2, entry.n)))
+end
+
 local function dispatch(completions)
   for _, c in ipairs(completions) do
-    local handler = handlers[c.id]
-    if handler then
-      handlers[c.id] = nil
-      handler(c)
+    local task = waiting[c.id]
+    if task then
+      waiting[c.id] = nil
+      schedule(task, c)
+    else
+      local handler = handlers[c.id]
+      if handler then
+        handlers[c.id] = nil
+        handler(c)
+      end
     end
   end
 end
@@ -76,25 +87,28 @@ local function run_ready()
     ready = {}
     for _, entry in ipairs(batch) do
       local task = entry[1]
-      if task.state == "ready" then step(task, entry[2]) end
+      if task.state == "ready" then step(task, entry) end
     end
   end
 end
 
+local function unblocked(task, ...)
+  task.cleanups, task.awaiting = nil, nil
+  return ...
+end
+
 -- Blocks the running task until it is scheduled again; returns the values it is resumed with.
--- `cleanups` (optional) abort what would wake it (the awaited operation, a wait's timer) should it be cancelled
--- while blocked, so nothing it started outlives it.
+-- `cleanups` (optional) abort what would wake it (a wait's timer) should it be cancelled while
+-- blocked, so nothing it started outlives it; so does `task.awaiting`, the operation of `await`.
 local function block(task, cleanups)
   task.state = "blocked"
   task.cleanups = cleanups
-  local r = pack(raw_yield(AWAIT))
-  task.cleanups = nil
-  return unpack(r, 1, r.n)
+  return unblocked(task, raw_yield(AWAIT))
 end
 
 -- Stops waiting for operation `op`: its handler goes and Swift aborts it.
 local function abandon(op)
-  handlers[op] = nil
+  handlers[op], waiting[op] = nil, nil
   core.cancel(op)
 end
 
@@ -128,8 +142,9 @@ end
 function M.await(op)
   local task = current
   if task == nil or not coroutine.isyieldable() then return drive(op) end
-  handlers[op] = function(c) schedule(task, c) end
-  return block(task, { function() abandon(op) end })
+  waiting[op] = task
+  task.awaiting = op
+  return block(task)
 end
 
 --- Parks the running task until the `wake` function given to `register(wake)` is called (by
@@ -247,6 +262,7 @@ function Task:cancel()
   if self.state == "done" then return false end
   if self == current then error(errors.usage("task:cancel", "a task cannot cancel itself; return or error instead"), 2) end
   self.cancelled = true
+  if self.awaiting then abandon(self.awaiting) end
   for _, cleanup in ipairs(self.cleanups or {}) do cleanup() end
   if raw_status(self.co) == "suspended" then raw_close(self.co) end
   finish(self, false, pack(errors.new({ kind = "cancelled", operation = "task:cancel", message = "task cancelled" })))

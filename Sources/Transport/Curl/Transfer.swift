@@ -22,7 +22,8 @@ final class Transfer {
   private let onChunk: (([UInt8]) -> Bool)?
   private var head = ResponseHeadParser()
   private var body: [UInt8] = []
-  var headerList: UnsafeMutablePointer<curl_slist>?
+  /// The header list curl reads, alive as long as curl may read it.
+  var headers: HeaderList?
   /// The open file of a `bodyFile` request, alive as long as curl may read it.
   var bodyReader: BodyFileReader?
   let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -43,14 +44,13 @@ final class Transfer {
   }
 
   deinit {
-    curl_slist_free_all(headerList)
     errorBuffer.deallocate()
   }
 
   /// Header callback: one line of a response head. Returns false to abort.
   func receive(headerLine: UnsafeRawBufferPointer) -> Bool {
     guard !isCancelled else { return false }
-    if head.consume(String(decoding: headerLine, as: UTF8.self)), isFinalHead {
+    if head.consume(headerLine), isFinalHead {
       if onChunk == nil, let length = Int(head.headers["content-length"] ?? ""), length > 0 {
         body.reserveCapacity(min(length, 1 << 26))
       }

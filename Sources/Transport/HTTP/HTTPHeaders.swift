@@ -39,6 +39,9 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     fields.contains { Self.sameName($0.name, name) }
   }
 
+  /// Makes room for `count` fields in all.
+  public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
+
   /// Appends a field, keeping existing ones of the same name.
   public mutating func add(name: String, value: String) {
     fields.append((name: name, value: value))
@@ -79,12 +82,11 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
       && zip(lhs.fields, rhs.fields).allSatisfy { sameName($0.name, $1.name) && $0.value == $1.value }
   }
 
-  /// ASCII case-insensitive comparison: header names are tokens, so no Unicode folding is needed.
-  static func sameName(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
+  /// The same fields in the same order, names spelled the same (what goes on the wire).
+  func isIdentical(to other: HTTPHeaders) -> Bool {
+    fields.count == other.fields.count && zip(fields, other.fields).allSatisfy { $0 == $1 }
   }
 
-  private static func lower(_ byte: UInt8) -> UInt8 {
-    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
-  }
+  /// ASCII case-insensitive comparison: header names are tokens, so no Unicode folding is needed.
+  static func sameName(_ a: String, _ b: String) -> Bool { ASCII.equalIgnoringCase(a, b) }
 }

@@ -18,7 +18,7 @@ public enum HTTPVersion: Sendable, Equatable {
     case .http1_0: return CURL_HTTP_VERSION_1_0
     case .http1_1: return CURL_HTTP_VERSION_1_1
     case .http2:
-      return url.lowercased().hasPrefix("http://")
+      return ASCII.hasPrefix(url, lowercase: "http://")
         ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_2_0
     }
   }

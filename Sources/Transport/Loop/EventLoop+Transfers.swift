@@ -47,7 +47,7 @@ extension EventLoop {
     }
     let transfer = Transfer(
       id: id, easy: easy, request: request, onHead: onHead, onChunk: onChunk, completion: completion)
-    if let error = transfer.configure(with: request, caBundle: caBundle) {
+    if let error = transfer.configure(with: request, caBundle: caBundle, lastHeaders: &lastHeaders) {
       handles.checkIn(easy)
       failLater(id, error, completion)
       return id

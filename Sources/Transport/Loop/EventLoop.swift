@@ -26,6 +26,8 @@ public final class EventLoop {
   var timers = TimerHeap()
   var timerActions: [TimerID: () -> Void] = [:]
   var watches: [WatchID: Watch] = [:]
+  /// The header list of the last transfer, for the next one that sends the same headers.
+  var lastHeaders: HeaderList?
   /// Connect-only handles (WebSocket) by their CURLOPT_PRIVATE id: told when curl has connected.
   var connectOnlyHandlers: [UInt64: (CURLcode) -> Void] = [:]
   private let wakePipe: WakePipe
@@ -89,28 +91,33 @@ public final class EventLoop {
   public func runOnce(timeout: Double?) {
     precondition(!isPerforming, "EventLoop.runOnce called from inside a transfer callback")
     let watched = Array(watches)
-    var fds = [curl_waitfd(fd: wakePipe.readFD, events: Int16(CURL_WAIT_POLLIN), revents: 0)]
-    fds += watched.map { curl_waitfd(fd: $0.value.fd, events: $0.value.events.rawValue, revents: 0) }
-    if let multiHandle {
-      curl_multi_poll(multiHandle, &fds, UInt32(fds.count), pollMilliseconds(timeout), nil)
-    } else {
-      Self.poll(&fds, milliseconds: pollMilliseconds(timeout))
-    }
-    if fds[0].revents != 0 { wakePipe.drain() }
-    if multiHandle != nil {
-      perform()
-      finishDoneTransfers()
-    }
-    for (index, (id, watch)) in watched.enumerated() where fds[index + 1].revents != 0 {
-      // An earlier handler may have removed this watch.
-      guard watches[id] != nil else { continue }
-      watch.handler(WatchEvents(rawValue: fds[index + 1].revents))
+    // On the stack: a turn without watches (every turn of a plain script) allocates nothing here.
+    withUnsafeTemporaryAllocation(of: curl_waitfd.self, capacity: watched.count + 1) { fds in
+      fds[0] = curl_waitfd(fd: wakePipe.readFD, events: Int16(CURL_WAIT_POLLIN), revents: 0)
+      for (index, watch) in watched.enumerated() {
+        fds[index + 1] = curl_waitfd(fd: watch.value.fd, events: watch.value.events.rawValue, revents: 0)
+      }
+      if let multiHandle {
+        curl_multi_poll(multiHandle, fds.baseAddress, UInt32(fds.count), pollMilliseconds(timeout), nil)
+      } else {
+        Self.poll(fds, milliseconds: pollMilliseconds(timeout))
+      }
+      if fds[0].revents != 0 { wakePipe.drain() }
+      if multiHandle != nil {
+        perform()
+        finishDoneTransfers()
+      }
+      for (index, (id, watch)) in watched.enumerated() where fds[index + 1].revents != 0 {
+        // An earlier handler may have removed this watch.
+        guard watches[id] != nil else { continue }
+        watch.handler(WatchEvents(rawValue: fds[index + 1].revents))
+      }
     }
     runDueTimers()
   }
 
   /// curl_multi_poll's wait without curl: poll(2) on the same fds (CURL_WAIT_* are POLL* values).
-  private static func poll(_ fds: inout [curl_waitfd], milliseconds: Int32) {
+  private static func poll(_ fds: UnsafeMutableBufferPointer<curl_waitfd>, milliseconds: Int32) {
     var pollfds = fds.map { pollfd(fd: $0.fd, events: $0.events, revents: 0) }
     if Glibc.poll(&pollfds, nfds_t(pollfds.count), milliseconds) <= 0 { return }
     for index in fds.indices { fds[index].revents = pollfds[index].revents }

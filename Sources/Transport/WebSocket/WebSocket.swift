@@ -89,7 +89,7 @@ public final class WebSocket {
     set(falua_easy_setopt_string(easy, CURLOPT_URL, handshake.connectURL))
     set(falua_easy_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1))
     // The ws(s) URL becomes http(s) for curl's connect; nothing else may be dialled.
-    set(falua_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, Transfer.allowedProtocols))
+    set(falua_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, Transfer.allowedProtocols.cString))
     // Over https curl would offer HTTP/2 in ALPN, and an upgrade needs HTTP/1.1.
     set(falua_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)))
     set(falua_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
