@@ -58,6 +58,15 @@ extension Lua {
     }
   }
 
+  /// The bytes of the string at `index`, uncopied, if it is a string: valid while the string stays
+  /// on the stack (Lua does not move strings).
+  public func bytesView(at index: Int32) -> UnsafeRawBufferPointer? {
+    guard type(at: index) == .string else { return nil }
+    var length = 0
+    guard let pointer = lua_tolstring(state, index, &length) else { return nil }
+    return UnsafeRawBufferPointer(start: pointer, count: length)
+  }
+
   /// The integer at `index` if it is an integer or a float with an exact integer value.
   public func integer(at index: Int32) -> Int? {
     guard type(at: index) == .number else { return nil }

@@ -47,6 +47,9 @@ int falua_ws_queue_close(falua_ws *ws, int code, const uint8_t *reason, size_t l
 /// then writes what is queued. Returns 0, or -1 when the connection failed or the peer hung up.
 int falua_ws_pump(falua_ws *ws);
 
+/// The writing half of `pump`: each frame in one send (after a `queue`, nothing new is to be read).
+int falua_ws_write(falua_ws *ws);
+
 /// 1 while queued frames wait to be written.
 int falua_ws_wants_write(falua_ws *ws);
 

@@ -200,11 +200,12 @@ public final class WebSocket {
     completion?(.failure(error))
   }
 
-  /// Runs wslay over the socket, then decides what to poll for next.
-  private func pump() {
+  /// Runs wslay over the socket (`step`: read and write, or only write), then decides what to
+  /// poll for next.
+  private func pump(_ step: (OpaquePointer) -> Int32 = falua_ws_pump) {
     guard let session, state == .open || state == .closing else { return }
     isPumping = true
-    let status = falua_ws_pump(session)
+    let status = step(session)
     isPumping = false
     guard state != .ended else { return }
     if status != 0 || falua_ws_is_finished(session) != 0 {
@@ -233,15 +234,20 @@ public final class WebSocket {
   }
 
   /// Queues a text message.
-  public func send(text: String) { queue(opcode: 1, Array(text.utf8)) }
+  public func send(text: String) {
+    var text = text
+    text.withUTF8 { send(UnsafeRawBufferPointer($0), binary: false) }
+  }
 
   /// Queues a binary message.
-  public func send(binary: [UInt8]) { queue(opcode: 2, binary) }
+  public func send(binary: [UInt8]) { binary.withUnsafeBytes { send($0, binary: true) } }
 
-  private func queue(opcode: Int32, _ bytes: [UInt8]) {
+  // wslay copies the payload; it is written at once when the socket takes it.
+  /// Queues a binary message, or a text one (`bytes` are its UTF-8), from bytes the caller keeps.
+  public func send(_ bytes: UnsafeRawBufferPointer, binary: Bool) {
     guard let session, state == .open else { return }
-    _ = bytes.withUnsafeBufferPointer { falua_ws_queue(session, opcode, $0.baseAddress, $0.count) }
-    pump()
+    _ = falua_ws_queue(session, binary ? 2 : 1, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
+    pump(falua_ws_write)
   }
 
   /// Starts the close handshake; `onEnd` runs when the peer answers (or after `closeTimeout`).
@@ -254,7 +260,7 @@ public final class WebSocket {
       timer = nil
       end(.failed("the peer did not answer the close frame"))
     }
-    pump()
+    pump(falua_ws_write)
   }
 
   /// True until the connection has ended.
