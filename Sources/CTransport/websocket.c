@@ -4,14 +4,18 @@
 // wslay hands a frame to the send callback in pieces (header, then masked payload); written as
 // they come they would be two syscalls and two TCP segments, the peer woken for each. They go to
 // `out` instead, written in one send once wslay is done. Mask keys come from a pool of random
-// bytes: RAND_bytes per frame cost more than the rest of the send.
+// bytes: RAND_bytes per frame cost more than the rest of the send. Over a plain connection the
+// bytes go through recv/send on the socket itself: curl_easy_recv/send look the connection up
+// on every call, about a tenth of the client's work per round trip.
 #include "falua_websocket.h"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <wslay/wslay.h>
 
 enum {
@@ -22,6 +26,7 @@ enum {
 struct falua_ws {
   wslay_event_context_ptr ctx;
   CURL *easy;
+  int plain_socket;  // the socket when nothing (TLS, a proxy) sits between it and the peer; else -1
   uint8_t *pending;  // bytes the handshake read past the head, consumed first
   size_t pending_length, pending_offset;
   uint8_t *out;  // framed bytes not yet written: out[out_offset..<out_length]
@@ -53,6 +58,27 @@ void falua_ws_expected_accept(const char *key, char accept[29]) {
   EVP_EncodeBlock((unsigned char *)accept, digest, sizeof digest);
 }
 
+// curl_easy_recv/send's contract (CURLE_AGAIN, CURLE_OK with 0 bytes at the end) on either path.
+static CURLcode socket_recv(falua_ws *ws, uint8_t *buf, size_t len, size_t *n) {
+  if (ws->plain_socket < 0) return curl_easy_recv(ws->easy, buf, len, n);
+  ssize_t got;
+  do got = recv(ws->plain_socket, buf, len, 0);
+  while (got < 0 && errno == EINTR);
+  if (got < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? CURLE_AGAIN : CURLE_RECV_ERROR;
+  *n = (size_t)got;
+  return CURLE_OK;
+}
+
+static CURLcode socket_send(falua_ws *ws, const uint8_t *data, size_t len, size_t *n) {
+  if (ws->plain_socket < 0) return curl_easy_send(ws->easy, data, len, n);
+  ssize_t put;
+  do put = send(ws->plain_socket, data, len, MSG_NOSIGNAL);
+  while (put < 0 && errno == EINTR);
+  if (put < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? CURLE_AGAIN : CURLE_SEND_ERROR;
+  *n = (size_t)put;
+  return CURLE_OK;
+}
+
 static ssize_t recv_callback(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user) {
   (void)flags;
   falua_ws *ws = user;
@@ -64,7 +90,7 @@ static ssize_t recv_callback(wslay_event_context_ptr ctx, uint8_t *buf, size_t l
     return (ssize_t)n;
   }
   size_t n = 0;
-  CURLcode code = curl_easy_recv(ws->easy, buf, len, &n);
+  CURLcode code = socket_recv(ws, buf, len, &n);
   if (code == CURLE_AGAIN) {
     wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
     return -1;
@@ -111,7 +137,7 @@ static ssize_t send_callback(wslay_event_context_ptr ctx, const uint8_t *data, s
 static int write_out(falua_ws *ws) {
   while (ws->out_offset < ws->out_length) {
     size_t n = 0;
-    CURLcode code = curl_easy_send(ws->easy, ws->out + ws->out_offset, ws->out_length - ws->out_offset, &n);
+    CURLcode code = socket_send(ws, ws->out + ws->out_offset, ws->out_length - ws->out_offset, &n);
     if (code == CURLE_AGAIN) return 0;
     if (code != CURLE_OK) {
       ws->error = code;
@@ -153,7 +179,7 @@ static void message_callback(wslay_event_context_ptr ctx, const struct wslay_eve
   }
 }
 
-falua_ws *falua_ws_new(CURL *easy, const uint8_t *pending, size_t pending_length,
+falua_ws *falua_ws_new(CURL *easy, int plain_socket, const uint8_t *pending, size_t pending_length,
                        falua_ws_message_fn on_message, falua_ws_close_fn on_close, void *user) {
   falua_ws *ws = calloc(1, sizeof *ws);
   if (ws == NULL) return NULL;
@@ -168,6 +194,7 @@ falua_ws *falua_ws_new(CURL *easy, const uint8_t *pending, size_t pending_length
   ws->pending_length = pending_length;
   ws->masks_used = MASK_POOL;  // filled on the first frame
   ws->easy = easy;
+  ws->plain_socket = plain_socket;
   ws->on_message = on_message;
   ws->on_close = on_close;
   ws->user = user;

@@ -123,7 +123,9 @@ public final class Emulator: @unchecked Sendable {
           await routes.respond(to: request, on: port, connection: context)
         },
         server: port == .run
-          ? HTTPServerBuilder { responder in RealtimeChannel(responder: responder, realtimeHandler: routes.realtimeHandler) }
+          ? HTTPServerBuilder { responder in
+            RealtimeChannel(responder: responder) { routes.realtimeHandler(path: $0, authorization: $1) }
+          }
           : .http1(),
         configuration: ApplicationConfiguration(address: .hostname(options.host, port: number)),
         onServerRunning: { [urls, listeners] channel in

@@ -24,9 +24,11 @@ extension Lua {
   }
   /// Pushes raw bytes as a Lua string.
   public func push(bytes: [UInt8]) {
-    bytes.withUnsafeBufferPointer { buffer in
-      _ = buffer.withMemoryRebound(to: CChar.self) { lua_pushlstring(state, $0.baseAddress, $0.count) }
-    }
+    bytes.withUnsafeBytes { push(bytes: $0) }
+  }
+  /// Pushes bytes as a Lua string (a copy).
+  public func push(bytes: UnsafeRawBufferPointer) {
+    _ = lua_pushlstring(state, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
   }
   /// Pushes an optional string, nil when absent.
   public func push(_ value: String?) { if let value { push(value) } else { pushNil() } }

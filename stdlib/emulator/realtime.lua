@@ -17,6 +17,7 @@ end
 local IN_PLACE_INSTRUCTIONS = 100000
 
 local DONE = {}
+local REPLY = { name = "reply" }
 local on_thread = false
 local handler -- the coroutine that runs the handlers, one input per resume
 
@@ -35,7 +36,7 @@ function ctx.png(...)
   leave_event_loop()
   return primitive.png(...)
 end
-function ctx.send(value) primitive.emit(msgpack.pack(value, { name = "reply" })) end
+function ctx.send(value) primitive.emit(msgpack.pack(value, REPLY)) end
 function ctx.log() end
 function ctx.meta(value) primitive.meta(json.encode(value)) end
 
@@ -43,7 +44,7 @@ local function handle(kind, payload)
   local input
   if kind == "text" then input = json.decode(payload) else input = msgpack.unpack(payload) end
   local reply = app.realtime(input, ctx)
-  if reply ~= nil then primitive.emit(msgpack.pack(reply, { name = "reply" })) end
+  if reply ~= nil then primitive.emit(msgpack.pack(reply, REPLY)) end
 end
 
 handler = coroutine.create(function(kind, payload)

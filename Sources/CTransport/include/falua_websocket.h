@@ -23,8 +23,9 @@ int falua_ws_make_key(char key[25]);
 void falua_ws_expected_accept(const char *key, char accept[29]);
 
 /// A client session on `easy`; `pending` are bytes already read after the handshake's head.
-/// NULL when out of memory.
-falua_ws *falua_ws_new(CURL *easy, const uint8_t *pending, size_t pending_length,
+/// `plain_socket` is the connection's socket when neither TLS nor a proxy is involved (frames then
+/// go through recv/send on it), else -1 (through curl_easy_recv/send). NULL when out of memory.
+falua_ws *falua_ws_new(CURL *easy, int plain_socket, const uint8_t *pending, size_t pending_length,
                        falua_ws_message_fn on_message, falua_ws_close_fn on_close, void *user);
 
 /// Refuses messages longer than `max_length` bytes: past it, reading stops and a 1009 close goes

@@ -63,10 +63,15 @@ struct RealtimeChannel: ServerChildChannel, HTTPChannelHandler {
           }
         })
       var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrades)
-      // As HTTP1Channel: NIOAsyncChannel pipelines, Hummingbird handles errors and checks headers.
+      // As HTTP1Channel: NIOAsyncChannel pipelines, Hummingbird handles errors and checks headers,
+      // and the same header limits.
       configuration.enablePipelining = false
       configuration.enableErrorHandling = false
       configuration.enableResponseHeaderValidation = false
+      let limits = HTTP1Channel.Configuration().httpDecoder
+      configuration.decoderConfiguration.maxHeaderFieldSize = limits.maxHeaderFieldSize
+      configuration.decoderConfiguration.maxHeaderListSize = limits.maxHeaderListSize
+      configuration.decoderConfiguration.maxHeaderFieldCount = limits.maxHeaderFieldCount
       let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
       return Value(negotiated: negotiated, channel: channel)
     }

@@ -15,8 +15,12 @@ final class RealtimeFrameHandler: ChannelInboundHandler {
 
   private let admission: Result<EmulatorRoutes.RealtimeRequest, EmulatorRoutes.RealtimeRefusal>
   private var session: RealtimeSession?
-  private var closeSent = false
+  /// `closing` once the server sent its close frame; `closed` once the channel is gone (a late
+  /// output from the session's thread is dropped).
+  private var state = State.open
   private var closeTimer: Scheduled<Void>?
+
+  private enum State { case open, closing, closed }
 
   init(_ admission: Result<EmulatorRoutes.RealtimeRequest, EmulatorRoutes.RealtimeRefusal>) {
     self.admission = admission
@@ -51,10 +55,10 @@ final class RealtimeFrameHandler: ChannelInboundHandler {
     let frame = unwrapInboundIn(data)
     switch frame.opcode {
     case .binary, .text:
-      guard let session, !closeSent else { return }
+      guard let session, state == .open else { return }
       var payload = frame.unmaskedData
       if frame.opcode == .binary {
-        session.receive(.binary(payload.readBytes(length: payload.readableBytes) ?? []))
+        session.receive(.binary(payload))
       } else {
         session.receive(.text(payload.readString(length: payload.readableBytes) ?? ""))
       }
@@ -63,7 +67,7 @@ final class RealtimeFrameHandler: ChannelInboundHandler {
       context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
     case .connectionClose:
       stopSession()
-      if closeSent { return context.close(promise: nil) }
+      if state != .open { return context.close(promise: nil) }
       // The answer echoes the client's code.
       var data = frame.unmaskedData
       sendClose(context, code: data.readInteger(as: UInt16.self).map(Int.init) ?? 1000, reason: "", thenDisconnect: true)
@@ -81,6 +85,7 @@ final class RealtimeFrameHandler: ChannelInboundHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
+    state = .closed
     stopSession()
     closeTimer?.cancel()
     context.fireChannelInactive()
@@ -92,10 +97,10 @@ final class RealtimeFrameHandler: ChannelInboundHandler {
   }
 
   private func write(_ output: RealtimeSession.Output, _ context: ChannelHandlerContext) {
-    guard !closeSent else { return }
+    guard state == .open else { return }
     switch output {
     case .reply(let bytes):
-      write(.binary, ByteBuffer(bytes: bytes), context)
+      write(.binary, bytes, context)
     case .text(let text):
       write(.text, ByteBuffer(string: text), context)
     case .close(let code, let reason):
@@ -116,8 +121,8 @@ final class RealtimeFrameHandler: ChannelInboundHandler {
   /// Sends a close frame, then disconnects once it is written, or when the client's close
   /// arrives (within `closeTimeout`).
   private func sendClose(_ context: ChannelHandlerContext, code: Int, reason: String, thenDisconnect: Bool = false) {
-    guard !closeSent else { return }
-    closeSent = true
+    guard state == .open else { return }
+    state = .closing
     var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
     data.writeInteger(UInt16(truncatingIfNeeded: code))
     data.writeString(reason)

@@ -1,6 +1,7 @@
 import CFalua
 import Foundation
 import LuaKit
+import NIOCore
 
 // A thread hop costs tens of µs here (a futex wake and a context switch each way), more than the
 // whole echo, so a session starts in place: `receive` runs the app's `realtime(msg, ctx)` on the
@@ -12,14 +13,14 @@ import LuaKit
 final class RealtimeSession: @unchecked Sendable {
   /// An input frame: msgpack bytes, or a text frame (read as JSON).
   enum Input {
-    case binary([UInt8])
+    case binary(ByteBuffer)
     case text(String)
   }
 
-  /// What the app produced: a reply, a meta text frame, a close it asked for, or the error that
-  /// ends the session.
+  /// What the app produced: a reply (msgpack), a meta text frame, a close it asked for, or the
+  /// error that ends the session.
   enum Output: Sendable {
-    case reply([UInt8])
+    case reply(ByteBuffer)
     case text(String)
     case close(code: Int, reason: String)
     case failure(String)
@@ -102,7 +103,7 @@ final class RealtimeSession: @unchecked Sendable {
     switch input {
     case .binary(let bytes)?:
       lua.push("binary")
-      lua.push(bytes: bytes)
+      bytes.withUnsafeReadableBytes { lua.push(bytes: $0) }
     case .text(let text)?:
       lua.push("text")
       lua.push(text)
@@ -145,7 +146,7 @@ final class RealtimeSession: @unchecked Sendable {
     lua.rawSet(field: "limit", in: -2)
     lua.register([
       "emit": { [output] lua in
-        output(.reply(lua.bytes(at: 1) ?? []))
+        output(.reply(ByteBuffer(bytes: lua.bytesView(at: 1) ?? UnsafeRawBufferPointer(start: nil, count: 0))))
         return 0
       },
       "meta": { [output] lua in

@@ -1,8 +1,10 @@
 import CTransport
+import Glibc
 
 // curl connects (TCP, TLS, proxies: CURLOPT_CONNECT_ONLY), we write the upgrade and read the 101
-// with curl_easy_send/recv, then wslay frames messages over the same calls. The socket is one more
-// fd in the loop's curl_multi_poll: readable always, writable only while something is queued.
+// with curl_easy_send/recv, then wslay frames messages over the same calls (over recv/send on the
+// socket when it is plain TCP to the server). The socket is one more fd in the loop's
+// curl_multi_poll: readable always, writable only while something is queued.
 /// A client WebSocket driven by an `EventLoop`; use it and its handlers on the loop's thread only.
 public final class WebSocket {
   private enum State { case connecting, handshaking, open, closing, ended }
@@ -166,9 +168,10 @@ public final class WebSocket {
   private func finishHandshake(head: [UInt8], extra: [UInt8]) {
     do { try handshake.check(head: head, extra: extra) } catch { return fail(error) }
     let user = Unmanaged.passUnretained(self).toOpaque()
+    let plainSocket = handshake.connectURL.hasPrefix("http://") && !Self.proxyConfigured() ? socket : -1
     session = extra.withUnsafeBufferPointer { pending in
       falua_ws_new(
-        easy, pending.baseAddress, pending.count,
+        easy, plainSocket, pending.baseAddress, pending.count,
         { user, opcode, data, length in
           let socket = Unmanaged<WebSocket>.fromOpaque(user!).takeUnretainedValue()
           let bytes = Array(UnsafeBufferPointer(start: data, count: length))
@@ -190,6 +193,13 @@ public final class WebSocket {
     completion?(.success(self))
     // Frames that arrived with the 101 are waiting in the session already.
     if !extra.isEmpty { pump() }
+  }
+
+  // curl takes proxies from these variables only (nothing sets CURLOPT_PROXY): without any, a
+  // ws:// connection is a bare TCP socket to the server.
+  private static func proxyConfigured() -> Bool {
+    let names: [String] = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "ws_proxy", "WS_PROXY"]
+    return names.contains { name in getenv(name).map { $0.pointee != 0 } ?? false }
   }
 
   private func fail(_ error: WebSocketConnectError) {
