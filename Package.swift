@@ -18,7 +18,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+    // NIOWebSocket frames the emulator's realtime connections (FalEmulator/Realtime).
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
   ],
   targets: [
     .target(
@@ -47,7 +48,7 @@ let package = Package(
       name: "FalEmulator",
       dependencies: [
         "LuaKit", "CFalua", "CCrypto", "CPNG", .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        .product(name: "NIOWebSocket", package: "swift-nio"),
       ],
       plugins: ["EmbedStdlib"]
     ),

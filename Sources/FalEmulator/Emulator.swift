@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -123,9 +123,10 @@ public final class Emulator: @unchecked Sendable {
           await routes.respond(to: request, on: port, connection: context)
         },
         server: port == .run
-          ? .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: EmulatorRoutes.maxRealtimeMessage))) {
-            head, _, _ in routes.realtimeUpgrade(head)
-          } : .http1(),
+          ? HTTPServerBuilder { responder in
+            RealtimeChannel(responder: responder) { routes.realtimeHandler(path: $0, authorization: $1) }
+          }
+          : .http1(),
         configuration: ApplicationConfiguration(address: .hostname(options.host, port: number)),
         onServerRunning: { [urls, listeners] channel in
           listeners.add(channel)

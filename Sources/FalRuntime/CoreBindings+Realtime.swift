@@ -78,15 +78,14 @@ extension CoreBindings {
       // (id, "text"|"binary", data) -> true, or false once closed
       "realtime_send": { lua in
         let connection = try connections.get(lua.integer(at: 1))
-        let frame = try lua.checkString(2, "frame")
-        let data = try lua.optBytes(3, "data") ?? []
-        let message: WebSocketMessage
-        switch frame {
-        case "text": message = .text(String(decoding: data, as: UTF8.self))
-        case "binary": message = .binary(data)
-        default: throw LuaError(message: "fal.core.realtime_send: frame must be \"text\" or \"binary\", got \(frame)")
+        let binary: Bool
+        switch try lua.checkString(2, "frame") {
+        case "text": binary = false
+        case "binary": binary = true
+        case let frame: throw LuaError(message: "fal.core.realtime_send: frame must be \"text\" or \"binary\", got \(frame)")
         }
-        lua.push(connection.send(message))
+        let data = try lua.optBytesView(3, "data") ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        lua.push(connection.send(data, binary: binary))
         return 1
       },
       // (id): starts the close handshake and forgets the connection

@@ -3,7 +3,10 @@ import Transport
 
 // Shared by stream sessions and realtime connections: the source appends as things arrive inside
 // loop turns, the Lua consumer takes them with `next`, and when there is nothing to take its task
-// awaits `wait`, an operation that completes on the next arrival or fails after a timeout.
+// awaits `wait`, an operation that completes on the next arrival or fails after a timeout. A wait
+// that ends early leaves its timer running for the next one (a `recv(10)` loop keeps one timer,
+// not a schedule and a cancel per message); when it fires too early for the current wait's
+// deadline it is set again.
 /// What arrived and waits for the Lua consumer, then how the source ended; at most one task waits.
 final class Inbox<Element, Ending> {
   /// What the consumer takes next.
@@ -17,9 +20,12 @@ final class Inbox<Element, Ending> {
   private var consumed = 0
   /// How the source ended, once it did.
   private(set) var ending: Ending?
-  private var pending: (op: Int, timer: TimerID?)?
+  private var pending: (op: Int, deadline: Double?, timeoutError: () -> FalError)?
+  private var timer: (id: TimerID, due: Double)?
 
   init(core: Core) { self.core = core }
+
+  deinit { if let timer { core.loop.cancel(timer.id) } }
 
   /// Elements waiting to be taken.
   var count: Int { elements.count - consumed }
@@ -63,37 +69,44 @@ final class Inbox<Element, Ending> {
     timeoutError: @escaping () -> FalError
   ) -> Int {
     let op = core.begin { [weak self] in
-      self?.dropWait()
+      self?.pending = nil
       onCancel()
     }
-    pending = (op, nil)
     if ready || count > 0 || ending != nil {
+      pending = (op, nil, timeoutError)
       wake()
-    } else if let timeout {
-      pending?.timer = core.loop.schedule(after: timeout) { [weak self] in
-        guard let self, let pending = self.pending else { return }
-        self.pending = nil
-        core.complete(pending.op, .failure(timeoutError()))
-      }
+      return op
     }
+    let deadline = timeout.map { EventLoop.now() + $0 }
+    pending = (op, deadline, timeoutError)
+    if let deadline, (timer?.due ?? .infinity) > deadline { setTimer(due: deadline) }
     return op
   }
 
   /// Completes the waiting task's wait, if any: it wakes and reads what arrived.
   func wake() {
     guard let pending else { return }
-    dropWait()
+    self.pending = nil
     core.complete(pending.op, .done)
   }
 
   /// Aborts the wait; the waiting task is not resumed by it.
   func cancelWait() {
     if let pending { core.cancel(pending.op) }
-    dropWait()
+    pending = nil
   }
 
-  private func dropWait() {
-    if let timer = pending?.timer { core.loop.cancel(timer) }
-    pending = nil
+  private func setTimer(due: Double) {
+    if let timer { core.loop.cancel(timer.id) }
+    let id = core.loop.schedule(after: due - EventLoop.now()) { [weak self] in self?.timerFired() }
+    timer = (id, due)
+  }
+
+  private func timerFired() {
+    timer = nil
+    guard let pending, let deadline = pending.deadline else { return }
+    if deadline > EventLoop.now() { return setTimer(due: deadline) }
+    self.pending = nil
+    core.complete(pending.op, .failure(pending.timeoutError()))
   }
 }

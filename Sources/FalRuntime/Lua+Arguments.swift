@@ -23,6 +23,12 @@ extension Lua {
     try optional(index, name, "string", bytes(at:))
   }
 
+  /// The string argument at `index` as uncopied bytes (`bytesView`), nil when absent, an error for
+  /// another type.
+  func optBytesView(_ index: Int32, _ name: String) throws -> UnsafeRawBufferPointer? {
+    try optional(index, name, "string", bytesView(at:))
+  }
+
   /// The integer argument at `index`, or an error naming it.
   func checkInteger(_ index: Int32, _ name: String) throws -> Int {
     try required(index, name, "integer", optional(index, name, "integer", integer(at:)))

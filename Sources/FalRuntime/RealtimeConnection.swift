@@ -58,13 +58,11 @@ final class RealtimeConnection {
       })
   }
 
-  /// Sends a text or binary message; false once the connection is not open.
-  func send(_ message: WebSocketMessage) -> Bool {
+  /// Sends a binary message, or a text one (invalid UTF-8 repaired); false once the connection is
+  /// not open.
+  func send(_ data: UnsafeRawBufferPointer, binary: Bool) -> Bool {
     guard let socket, socket.isOpen else { return false }
-    switch message {
-    case .text(let text): socket.send(text: text)
-    case .binary(let bytes): socket.send(binary: bytes)
-    }
+    if binary { socket.send(data, binary: true) } else { socket.send(text: String(decoding: data, as: UTF8.self)) }
     return true
   }
 

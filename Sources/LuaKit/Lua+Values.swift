@@ -24,9 +24,11 @@ extension Lua {
   }
   /// Pushes raw bytes as a Lua string.
   public func push(bytes: [UInt8]) {
-    bytes.withUnsafeBufferPointer { buffer in
-      _ = buffer.withMemoryRebound(to: CChar.self) { lua_pushlstring(state, $0.baseAddress, $0.count) }
-    }
+    bytes.withUnsafeBytes { push(bytes: $0) }
+  }
+  /// Pushes bytes as a Lua string (a copy).
+  public func push(bytes: UnsafeRawBufferPointer) {
+    _ = lua_pushlstring(state, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
   }
   /// Pushes an optional string, nil when absent.
   public func push(_ value: String?) { if let value { push(value) } else { pushNil() } }
@@ -56,6 +58,15 @@ extension Lua {
     return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
       Array(UnsafeBufferPointer(start: $0, count: length))
     }
+  }
+
+  /// The bytes of the string at `index`, uncopied, if it is a string: valid while the string stays
+  /// on the stack (Lua does not move strings).
+  public func bytesView(at index: Int32) -> UnsafeRawBufferPointer? {
+    guard type(at: index) == .string else { return nil }
+    var length = 0
+    guard let pointer = lua_tolstring(state, index, &length) else { return nil }
+    return UnsafeRawBufferPointer(start: pointer, count: length)
   }
 
   /// The integer at `index` if it is an integer or a float with an exact integer value.

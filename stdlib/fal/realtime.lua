@@ -140,6 +140,8 @@ local function send_failure(self)
   end
 end
 
+local PACK_OPTIONS = { name = "message" }
+
 -- The frame kind and payload of `message`: msgpack by default; a custom `encode` returns a string
 -- (a text frame) or `fal.bytes(s)` (a binary frame).
 local function encode(self, message)
@@ -149,11 +151,12 @@ local function encode(self, message)
     if getmetatable(data) == getmetatable(msgpack.bytes("")) then return "binary", data.data end
     error(errors.usage("conn:send", "encode must return a string or fal.bytes(...), got " .. type(data)), 3)
   end
-  local ok, data = pcall(msgpack.pack, message, { name = "message" })
+  local ok, data = pcall(msgpack.pack, message, PACK_OPTIONS)
   if not ok then error(errors.usage("conn:send", tostring(data)), 3) end
   return "binary", data
 end
 
+-- A throttled send; the clock is read only on this path.
 local function transmit(self, kind, data)
   self.last_sent = core.now()
   return core.realtime_send(self.cid, kind, data)
@@ -192,7 +195,7 @@ function Connection:send(message)
   if self.closed then error(closed_error(self, "conn:send"), 2) end
   local kind, data = encode(self, message)
   local sent
-  if self.throttle > 0 then sent = throttled(self, kind, data) else sent = transmit(self, kind, data) end
+  if self.throttle > 0 then sent = throttled(self, kind, data) else sent = core.realtime_send(self.cid, kind, data) end
   if not sent then error(send_failure(self), 2) end
 end
 
@@ -239,7 +242,7 @@ end
 --- print(ok, err.kind)
 function Connection:recv(timeout)
   if timeout ~= nil then options.arg("conn:recv", 1, "timeout", timeout, "positive") end
-  local deadline = timeout and core.now() + timeout
+  local deadline -- set by the first wait: a message already there needs no clock
   while true do
     if self.closed then return nil end
     local what, a, b = core.realtime_next(self.cid)
@@ -257,7 +260,12 @@ function Connection:recv(timeout)
       error(errors.new({ kind = what == "limit" and "limit" or "network", operation = "conn:recv",
         endpoint = self.endpoint, message = a }), 2)
     else
-      local remaining = deadline and math.max(0, deadline - core.now())
+      local remaining = timeout
+      if deadline then
+        remaining = math.max(0, deadline - core.now())
+      elseif timeout then
+        deadline = core.now() + timeout
+      end
       operations.await("conn:recv", core.realtime_wait(self.cid, remaining, "conn:recv"), function(err)
         err.message = ("no message for %g s"):format(timeout)
       end)

@@ -63,6 +63,10 @@ int falua_resume(lua_State *co, lua_State *from, int nargs, int *nresults);
 /// `coroutine.resume` through falua_resume: (co, args...) -> true, results... | false, err.
 int falua_lua_resume(lua_State *L);
 
+/// `(co, count|nil)`: from now on `co` yields (with no values) after every `count` VM instructions
+/// it runs; nil removes that hook. Coroutines made inside `co` inherit the hook but do not yield.
+int falua_yield_after(lua_State *L);
+
 /// Called from a SIGINT handler (async-signal-safe): interrupts the signal target's runtime.
 void falua_interrupt(void);
 /// The hook a coroutine gets back once an interrupt was raised in it (the sandbox's limits), so

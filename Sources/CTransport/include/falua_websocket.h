@@ -23,8 +23,9 @@ int falua_ws_make_key(char key[25]);
 void falua_ws_expected_accept(const char *key, char accept[29]);
 
 /// A client session on `easy`; `pending` are bytes already read after the handshake's head.
-/// NULL when out of memory.
-falua_ws *falua_ws_new(CURL *easy, const uint8_t *pending, size_t pending_length,
+/// `plain_socket` is the connection's socket when neither TLS nor a proxy is involved (frames then
+/// go through recv/send on it), else -1 (through curl_easy_recv/send). NULL when out of memory.
+falua_ws *falua_ws_new(CURL *easy, int plain_socket, const uint8_t *pending, size_t pending_length,
                        falua_ws_message_fn on_message, falua_ws_close_fn on_close, void *user);
 
 /// Refuses messages longer than `max_length` bytes: past it, reading stops and a 1009 close goes
@@ -46,6 +47,9 @@ int falua_ws_queue_close(falua_ws *ws, int code, const uint8_t *reason, size_t l
 /// Reads everything available (until the socket would block, as TLS needs), runs the callbacks,
 /// then writes what is queued. Returns 0, or -1 when the connection failed or the peer hung up.
 int falua_ws_pump(falua_ws *ws);
+
+/// The writing half of `pump`: each frame in one send (after a `queue`, nothing new is to be read).
+int falua_ws_write(falua_ws *ws);
 
 /// 1 while queued frames wait to be written.
 int falua_ws_wants_write(falua_ws *ws);

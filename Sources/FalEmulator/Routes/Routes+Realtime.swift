@@ -1,13 +1,9 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
-import HummingbirdWebSocket
-import NIOCore
 
 // `GET /{app}[/{path}]/realtime` with an upgrade (PROTOCOL §10): binary msgpack frames in and out,
-// JSON text frames for meta messages. Hummingbird answers a refused upgrade with a bare 400, so a
-// refusal (bad token, unknown app) upgrades and closes at once with code 4000 + the HTTP status
-// and the reason ("Unauthorized: token expired"), which the client raises.
+// JSON text frames for meta messages. A refused upgrade could only be a bare 400, so a refusal (bad
+// token, unknown app) upgrades and closes at once with code 4000 + the HTTP status and the reason
+// ("Unauthorized: token expired"), which the client raises.
 extension EmulatorRoutes {
   /// Largest realtime message accepted.
   static let maxRealtimeMessage = 16 << 20
@@ -53,57 +49,11 @@ extension EmulatorRoutes {
     return .success(RealtimeRequest(app: app, path: subPath, maxBuffering: maxBuffering))
   }
 
-  /// Hummingbird's upgrade decision for the run server: always upgrade, then serve or refuse.
-  func realtimeUpgrade(_ head: HTTPRequest) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
-    let admission = admitRealtime(path: head.path ?? "/", authorization: head.headerFields[.authorization])
-    let endpoint = Endpoint(path: String((head.path ?? "/").prefix(while: { $0 != "?" })))
-    stats.countRequest(route: nil, appID: endpoint?.appID)
-    return .upgrade([:]) { inbound, outbound, _ in
-      switch admission {
-      case .success(let admitted):
-        try await Self.serveRealtime(admitted, inbound: inbound, outbound: outbound)
-      case .failure(let refusal):
-        try await outbound.close(.init(codeNumber: 4000 + refusal.status), reason: String(refusal.detail.utf8.prefix(120)) ?? "")
-      }
-    }
-  }
-
-  // The reader is a child task, so it runs on the server's executor like the handler (an
-  // unstructured task would need the global pool, which blocked tests may starve).
-  private static func serveRealtime(
-    _ request: RealtimeRequest, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
-  ) async throws {
-    let session = RealtimeSession(app: request.app, path: request.path, maxBuffering: request.maxBuffering)
-    session.start()
-    defer { session.stop() }
-    try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask {
-        defer { session.endInput() }
-        for try await message in inbound.messages(maxSize: maxRealtimeMessage) {
-          switch message {
-          case .binary(let buffer): session.enqueue(.binary(Array(buffer.readableBytesView)))
-          case .text(let text): session.enqueue(.text(text))
-          }
-        }
-      }
-      defer { group.cancelAll() }
-      for await output in session.outputs {
-        switch output {
-        case .reply(let bytes):
-          try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
-        case .text(let text):
-          try await outbound.write(.text(text))
-        case .close(let code, let reason):
-          try await outbound.close(.init(codeNumber: code), reason: reason)
-          return
-        case .failure(let message):
-          let frame: [String: Any] = ["type": "x-fal-error", "error": "INTERNAL_ERROR", "reason": message]
-          try await outbound.write(.text(String(decoding: JSONBody.encode(frame), as: UTF8.self)))
-          try await outbound.close(.normalClosure, reason: nil)
-          return
-        }
-      }
-    }
+  /// The handler of an upgraded connection (RealtimeChannel): it serves the app, or closes at once
+  /// with the refusal.
+  func realtimeHandler(path: String, authorization: String?) -> RealtimeFrameHandler {
+    stats.countRequest(route: nil, appID: Endpoint(path: String(path.prefix(while: { $0 != "?" })))?.appID)
+    return RealtimeFrameHandler(admitRealtime(path: path, authorization: authorization))
   }
 
   private static func queryItems(_ path: String) -> [String: String] {

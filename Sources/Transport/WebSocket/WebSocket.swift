@@ -1,8 +1,10 @@
 import CTransport
+import Glibc
 
 // curl connects (TCP, TLS, proxies: CURLOPT_CONNECT_ONLY), we write the upgrade and read the 101
-// with curl_easy_send/recv, then wslay frames messages over the same calls. The socket is one more
-// fd in the loop's curl_multi_poll: readable always, writable only while something is queued.
+// with curl_easy_send/recv, then wslay frames messages over the same calls (over recv/send on the
+// socket when it is plain TCP to the server). The socket is one more fd in the loop's
+// curl_multi_poll: readable always, writable only while something is queued.
 /// A client WebSocket driven by an `EventLoop`; use it and its handlers on the loop's thread only.
 public final class WebSocket {
   private enum State { case connecting, handshaking, open, closing, ended }
@@ -166,9 +168,10 @@ public final class WebSocket {
   private func finishHandshake(head: [UInt8], extra: [UInt8]) {
     do { try handshake.check(head: head, extra: extra) } catch { return fail(error) }
     let user = Unmanaged.passUnretained(self).toOpaque()
+    let plainSocket = handshake.connectURL.hasPrefix("http://") && !Self.proxyConfigured() ? socket : -1
     session = extra.withUnsafeBufferPointer { pending in
       falua_ws_new(
-        easy, pending.baseAddress, pending.count,
+        easy, plainSocket, pending.baseAddress, pending.count,
         { user, opcode, data, length in
           let socket = Unmanaged<WebSocket>.fromOpaque(user!).takeUnretainedValue()
           let bytes = Array(UnsafeBufferPointer(start: data, count: length))
@@ -192,6 +195,13 @@ public final class WebSocket {
     if !extra.isEmpty { pump() }
   }
 
+  // curl takes proxies from these variables only (nothing sets CURLOPT_PROXY): without any, a
+  // ws:// connection is a bare TCP socket to the server.
+  private static func proxyConfigured() -> Bool {
+    let names: [String] = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "ws_proxy", "WS_PROXY"]
+    return names.contains { name in getenv(name).map { $0.pointee != 0 } ?? false }
+  }
+
   private func fail(_ error: WebSocketConnectError) {
     guard state == .connecting || state == .handshaking else { return }
     teardown()
@@ -200,11 +210,12 @@ public final class WebSocket {
     completion?(.failure(error))
   }
 
-  /// Runs wslay over the socket, then decides what to poll for next.
-  private func pump() {
+  /// Runs wslay over the socket (`step`: read and write, or only write), then decides what to
+  /// poll for next.
+  private func pump(_ step: (OpaquePointer) -> Int32 = falua_ws_pump) {
     guard let session, state == .open || state == .closing else { return }
     isPumping = true
-    let status = falua_ws_pump(session)
+    let status = step(session)
     isPumping = false
     guard state != .ended else { return }
     if status != 0 || falua_ws_is_finished(session) != 0 {
@@ -233,15 +244,20 @@ public final class WebSocket {
   }
 
   /// Queues a text message.
-  public func send(text: String) { queue(opcode: 1, Array(text.utf8)) }
+  public func send(text: String) {
+    var text = text
+    text.withUTF8 { send(UnsafeRawBufferPointer($0), binary: false) }
+  }
 
   /// Queues a binary message.
-  public func send(binary: [UInt8]) { queue(opcode: 2, binary) }
+  public func send(binary: [UInt8]) { binary.withUnsafeBytes { send($0, binary: true) } }
 
-  private func queue(opcode: Int32, _ bytes: [UInt8]) {
+  // wslay copies the payload; it is written at once when the socket takes it.
+  /// Queues a binary message, or a text one (`bytes` are its UTF-8), from bytes the caller keeps.
+  public func send(_ bytes: UnsafeRawBufferPointer, binary: Bool) {
     guard let session, state == .open else { return }
-    _ = bytes.withUnsafeBufferPointer { falua_ws_queue(session, opcode, $0.baseAddress, $0.count) }
-    pump()
+    _ = falua_ws_queue(session, binary ? 2 : 1, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
+    pump(falua_ws_write)
   }
 
   /// Starts the close handshake; `onEnd` runs when the peer answers (or after `closeTimeout`).
@@ -254,7 +270,7 @@ public final class WebSocket {
       timer = nil
       end(.failed("the peer did not answer the close frame"))
     }
-    pump()
+    pump(falua_ws_write)
   }
 
   /// True until the connection has ended.

@@ -10,6 +10,7 @@ import uuid
 
 import httpx
 import msgpack
+import websockets.sync.client
 
 import fal_client
 import fal_client.client as fc
@@ -208,6 +209,15 @@ def sync_suite(client):
     with client.ws_connect("fal-ai/realtime-echo", path="/realtime") as ws:
         ws.send(msgpack.packb({"q": 1}))
         check(msgpack.unpackb(ws.recv())["q"] == 1, "ws_connect")
+    # the realtime route's framing: a ping answered, a fragmented message joined, a close echoed
+    url = RUN.replace("http://", "ws://", 1) + "/fal-ai/realtime-echo/realtime"
+    with websockets.sync.client.connect(url, additional_headers={"Authorization": "Key " + os.environ["FAL_KEY"]}) as ws:
+        check(ws.ping().wait(5), "realtime ping answered")
+        packed = msgpack.packb({"q": 3, "text": "fragments"})
+        ws.send([packed[:3], packed[3:7], packed[7:]])
+        check(msgpack.unpackb(ws.recv(5))["text"] == "fragments", "fragmented realtime message")
+        ws.close(4001, "bye")
+        check(ws.close_code == 4001, f"client close echoed ({ws.close_code})")
 
     # uploads: simple, file, image, multipart (13 parts, sync and from a file), lifecycle
     url = client.upload(b"small bytes", "text/plain", file_name="a.txt")
