@@ -75,7 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   server.blocked = 0;
 
   static int easy;  // never dereferenced: only the fake socket sees it
-  falua_ws *ws = falua_ws_new((CURL *)&easy, data + 3, pending, on_message, on_close, NULL);
+  // -1: no plain socket, so every byte goes through the fake curl_easy_recv/send above.
+  falua_ws *ws = falua_ws_new((CURL *)&easy, -1, data + 3, pending, on_message, on_close, NULL);
   if (ws == NULL) abort();
   static const uint8_t text[] = "hello", binary[] = {0, 1, 2, 0xFF};
   if (actions & 1) falua_ws_queue(ws, 1, text, sizeof text - 1);
