@@ -57,7 +57,7 @@ build() {
         -module-name FuzzSSE -o "$out/$target" ;;
     response_head)
       "$swiftc" "${swift_flags[@]}" Tests/Fuzz/response_head/FuzzResponseHead.swift \
-        Sources/Transport/HTTP/ResponseHeadParser.swift Sources/Transport/HTTP/HTTPHeaders.swift \
+        Sources/Transport/HTTP/ResponseHeadParser.swift Sources/Transport/HTTP/HTTPHeaders.swift Sources/Transport/HTTP/ASCII.swift \
         -module-name FuzzResponseHead -o "$out/$target" ;;
     *) echo "fuzz.sh: unknown target $target" >&2; exit 2 ;;
   esac

@@ -10,7 +10,7 @@ public func fuzzResponseHead(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32
   while start < input.endIndex {
     let end = input[start...].firstIndex(of: 10).map { $0 + 1 } ?? input.endIndex
     let wasComplete = parser.isBlockComplete
-    let ended = parser.consume(UnsafeRawBufferPointer(rebasing: input[start..<end]))
+    let ended = parser.consume(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: input[start..<end])))
     precondition(ended == (!wasComplete && parser.isBlockComplete), "consume misreported the end of a block")
     precondition(parser.status == 0 || (100...999).contains(parser.status), "status \(parser.status)")
     start = end
