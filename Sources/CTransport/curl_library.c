@@ -65,8 +65,7 @@ const char *falua_libcurl_error(void) {
 }
 
 // Only curl_global_init and the constructors can be the first call: every other function takes a
-// handle or a list they returned, so the library is open by then.
-#define LOADED (&library)
+// handle or a list they returned, so the library is open by then and `library` filled.
 
 CURLcode curl_global_init(long flags) {
   const struct falua_libcurl *curl = falua_libcurl();
@@ -92,21 +91,21 @@ const char *curl_multi_strerror(CURLMcode code) {
   const struct falua_libcurl *curl = falua_libcurl();
   return curl ? curl->multi_strerror(code) : load_error;
 }
-void curl_easy_cleanup(CURL *easy) { LOADED->easy_cleanup(easy); }
-void curl_easy_reset(CURL *easy) { LOADED->easy_reset(easy); }
-CURLcode curl_easy_pause(CURL *easy, int bitmask) { return LOADED->easy_pause(easy, bitmask); }
+void curl_easy_cleanup(CURL *easy) { library.easy_cleanup(easy); }
+void curl_easy_reset(CURL *easy) { library.easy_reset(easy); }
+CURLcode curl_easy_pause(CURL *easy, int bitmask) { return library.easy_pause(easy, bitmask); }
 CURLcode curl_easy_recv(CURL *easy, void *buffer, size_t length, size_t *received) {
-  return LOADED->easy_recv(easy, buffer, length, received);
+  return library.easy_recv(easy, buffer, length, received);
 }
 CURLcode curl_easy_send(CURL *easy, const void *buffer, size_t length, size_t *sent) {
-  return LOADED->easy_send(easy, buffer, length, sent);
+  return library.easy_send(easy, buffer, length, sent);
 }
-CURLMcode curl_multi_cleanup(CURLM *multi) { return LOADED->multi_cleanup(multi); }
-CURLMcode curl_multi_add_handle(CURLM *multi, CURL *easy) { return LOADED->multi_add_handle(multi, easy); }
-CURLMcode curl_multi_remove_handle(CURLM *multi, CURL *easy) { return LOADED->multi_remove_handle(multi, easy); }
-CURLMcode curl_multi_perform(CURLM *multi, int *running) { return LOADED->multi_perform(multi, running); }
+CURLMcode curl_multi_cleanup(CURLM *multi) { return library.multi_cleanup(multi); }
+CURLMcode curl_multi_add_handle(CURLM *multi, CURL *easy) { return library.multi_add_handle(multi, easy); }
+CURLMcode curl_multi_remove_handle(CURLM *multi, CURL *easy) { return library.multi_remove_handle(multi, easy); }
+CURLMcode curl_multi_perform(CURLM *multi, int *running) { return library.multi_perform(multi, running); }
 CURLMcode curl_multi_poll(CURLM *multi, struct curl_waitfd extra[], unsigned int count, int timeout_ms, int *ready) {
-  return LOADED->multi_poll(multi, extra, count, timeout_ms, ready);
+  return library.multi_poll(multi, extra, count, timeout_ms, ready);
 }
-CURLMsg *curl_multi_info_read(CURLM *multi, int *left) { return LOADED->multi_info_read(multi, left); }
-void curl_slist_free_all(struct curl_slist *list) { LOADED->slist_free_all(list); }
+CURLMsg *curl_multi_info_read(CURLM *multi, int *left) { return library.multi_info_read(multi, left); }
+void curl_slist_free_all(struct curl_slist *list) { library.slist_free_all(list); }

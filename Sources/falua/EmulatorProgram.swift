@@ -59,17 +59,16 @@ enum EmulatorProgram {
     guard status == 0 else {
       close(input[1])
       close(output[0])
-      throw Failure(description: "cannot run \(program): \(String(cString: strerror(status)))")
+      let hint = status == ENOENT ? " (falua-serve is installed beside falua)" : ""
+      throw Failure(description: "cannot run \(program): \(String(cString: strerror(status)))\(hint)")
     }
-    let child = Child(pid: pid, input: input[1])
     let line = readLine(output[0])
     close(output[0])
     guard let line, let urls = Child.URLs(readyLine: line) else {
-      child.stop()
+      Child.stop(pid: pid, input: input[1])
       throw Failure(description: "the emulator (\(program)) did not start")
     }
-    child.urls = urls
-    return child
+    return Child(pid: pid, input: input[1], urls: urls)
   }
 
   /// One line from `fd`, without its newline; nil at the end of input before any newline.
@@ -107,20 +106,25 @@ enum EmulatorProgram {
       }
     }
 
+    let urls: URLs
     private let pid: pid_t
     private var input: Int32
-    fileprivate(set) var urls = URLs(readyLine: "run - queue -")!
 
-    fileprivate init(pid: pid_t, input: Int32) {
+    fileprivate init(pid: pid_t, input: Int32, urls: URLs) {
       self.pid = pid
       self.input = input
+      self.urls = urls
     }
 
     /// Closes its input, which stops it, and waits for it to exit.
     func stop() {
       guard input >= 0 else { return }
-      close(input)
+      Self.stop(pid: pid, input: input)
       input = -1
+    }
+
+    fileprivate static func stop(pid: pid_t, input: Int32) {
+      close(input)
       var status: Int32 = 0
       while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }

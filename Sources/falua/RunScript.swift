@@ -64,7 +64,7 @@ struct RunScript: ParsableCommand {
     try ScriptRun(
       execute: execute, libraries: library, interactive: interactive, ignoreEnvironment: ignoreEnvironment,
       journal: journal, retryFailed: retryFailed,
-      session: Session.Settings(local: shared.local, quiet: shared.quiet, verbose: shared.verbose,
+      settings: Session.Settings(local: shared.local, quiet: shared.quiet, verbose: shared.verbose,
         sandbox: try shared.sandbox.policy()),
       script: script.first == "--" ? Array(script.dropFirst()) : script
     ).run()

@@ -14,7 +14,7 @@ struct ScriptRun {
   var ignoreEnvironment = false
   var journal: String?
   var retryFailed = false
-  var session = Session.Settings()
+  var settings = Session.Settings()
   /// The script and its arguments (`arg`, `...`).
   var script: [String] = []
 
@@ -26,7 +26,7 @@ struct ScriptRun {
         ? "'\(name)' is a command: put it first (falua \(name) ...), its options after it"
         : "cannot open \(name); did you mean the command 'falua \(command)'?")
     }
-    let session = try Session(session)
+    let session = try Session(settings)
     defer { session.close() }
     let runtime = session.runtime
     let calls = LuaCalls(runtime)
@@ -87,9 +87,9 @@ extension ScriptRun {
         execute.append(words[index + 1])
         index += 1
       case "-E": ignoreEnvironment = true
-      case "-q", "--quiet": session.quiet = true
-      case "-v", "--verbose": session.verbose = true
-      case "--local": session.local = true
+      case "-q", "--quiet": settings.quiet = true
+      case "-v", "--verbose": settings.verbose = true
+      case "--local": settings.local = true
       case let word:
         guard word == "-" || !word.hasPrefix("-"), !Falua.commandNames.contains(word) else { return nil }
         script = Array(words[index...])

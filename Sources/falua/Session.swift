@@ -45,19 +45,17 @@ final class Session {
     sigemptyset(&interrupt)
     sigaddset(&interrupt, SIGINT)
     pthread_sigmask(SIG_BLOCK, &interrupt, nil)
-    var config = FalConfig.fromEnvironment()
+    var configuration = FalRuntime.Configuration.fromEnvironment()
     if options.local {
       // --runners 8: the platform scales out, so parallel examples run in parallel.
       let started = try EmulatorProgram.spawn(["--port", "0", "--queue-port", "0", "--runners", "8", "--stop-at-end-of-input"])
-      config.runURL = started.urls.run
-      config.queueURL = started.urls.queue
+      configuration.client.runURL = started.urls.run
+      configuration.client.queueURL = started.urls.queue
       // The emulator answers the REST and CDN hosts on its run port.
-      config.restURL = started.urls.run
-      config.cdnURL = started.urls.run
+      configuration.client.restURL = started.urls.run
+      configuration.client.cdnURL = started.urls.run
       emulator = started
     }
-    var configuration = FalRuntime.Configuration.fromEnvironment()
-    configuration.client = config
     configuration.sandbox = options.sandbox
     runtime = try FalRuntime(configuration: configuration)
     runtime.installInterruptHandler()
