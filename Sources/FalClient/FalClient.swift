@@ -18,6 +18,9 @@ public final class FalClient {
   /// The loop every transfer and retry timer runs on.
   public let loop: EventLoop
 
+  /// The receive buffer of calls whose replies are small control messages.
+  static let controlReplyBufferSize = 2048
+
   /// Timeouts of the queue's follow-up calls and of submit (the Python client's values).
   static let queueTimeout = DefaultTimeouts.queue, queueConnectTimeout = DefaultTimeouts.connect
 
@@ -49,6 +52,14 @@ public final class FalClient {
       // A caller's bound wins (the Ctrl-C cancel waits at most 5 s per attempt).
       request.timeout = options.timeout ?? Self.queueTimeout
       request.connectTimeout = Self.queueConnectTimeout
+    }
+    switch call {
+    case .submit, .status, .statusStream, .cancel, .realtimeToken:
+      // Replies of a few hundred bytes, and a status stream stays open for the whole wait: with
+      // curl's 16 KiB buffer, 1000 concurrent subscribes held 3 MiB more (docs/design.md §14).
+      request.receiveBufferSize = Self.controlReplyBufferSize
+    case .run, .stream, .result:
+      break  // outputs, possibly megabytes
     }
     return request
   }

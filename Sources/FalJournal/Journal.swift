@@ -41,7 +41,8 @@ public final class Journal {
     var handle: OpaquePointer?
     let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
     guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK, let handle else {
-      let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+      let message = handle.map { String(cString: sqlite3_errmsg($0)) }
+        ?? falua_sqlite_unavailable().map { String(cString: $0) } ?? "out of memory"
       sqlite3_close(handle)
       throw JournalError("cannot open journal \(path): \(message)")
     }

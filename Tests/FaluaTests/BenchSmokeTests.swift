@@ -8,7 +8,7 @@ import Testing
   /// A driver and its arguments; the first argument is the number of answers it must check.
   static let drivers: [[String]] = [
     ["run_sequential.lua", "3"], ["subscribe_concurrent.lua", "5"], ["realtime_roundtrip.lua", "5"],
-    ["subscribe_latency.lua", "1", "streaming"],
+    ["realtime_roundtrip.lua", "5", "1", "key"], ["subscribe_latency.lua", "1", "streaming"],
   ]
 
   static func checked(_ stdout: String) -> Int? {

@@ -108,6 +108,29 @@ import Testing
     }
   }
 
+  // Pooled handles are reset between requests: a large body must arrive whole whatever receive
+  // buffer the handle had before (curl's smallest, its default, a small one again).
+  @Test func receiveBufferSizesAlternateOnReusedHandles() async throws {
+    try await TestServer.with { port, _ in
+      let body = (0..<(300 << 10)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+      let sizes: [Int?] = [1024, nil, 2048, nil, 1024, 65536]
+      let received = try await onLoopThread { () -> [[UInt8]] in
+        let loop = try EventLoop()
+        var received: [[UInt8]] = []
+        for size in sizes {
+          let before = received.count
+          var request = HTTPRequest(method: "POST", url: "http://127.0.0.1:\(port)/echo", body: body)
+          request.receiveBufferSize = size
+          loop.send(request) { received.append((try? $0.get().body) ?? []) }
+          loop.run(until: { received.count > before })
+        }
+        return received
+      }
+      #expect(received.count == sizes.count)
+      #expect(received.allSatisfy { $0 == body })
+    }
+  }
+
   // A loop reuses the last header list for identical headers (HeaderList): each request must
   // still send its own.
   @Test func eachSequentialRequestSendsItsOwnHeaders() async throws {

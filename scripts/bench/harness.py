@@ -60,14 +60,15 @@ class Bench:
         self.expected = os.path.join(args.bin, "document.expected.json")
         self.doc_bytes = json_document.write(self.doc, self.expected)
 
-    def spawn(self, argv):
-        """Runs argv to its end under c/measure.c; returns (wall seconds, peak RSS in MiB, stdout).
-        A failing command raises DriverError, one running past the time limit DriverTimeout."""
+    def spawn(self, argv, env=None):
+        """Runs argv to its end under c/measure.c (with `env`, else this environment); returns (wall
+        seconds, peak RSS in MiB, stdout). A failing command raises DriverError, one running past the
+        time limit DriverTimeout."""
         out_read, out_write = os.pipe()
         measure_read, measure_write = os.pipe()
         command = [os.path.join(self.bin, "measure"), *argv]
         deadline = time.monotonic() + self.settings["timeout"]
-        pid = os.posix_spawn(command[0], command, os.environ, setpgroup=0, file_actions=[
+        pid = os.posix_spawn(command[0], command, env or os.environ, setpgroup=0, file_actions=[
             (os.POSIX_SPAWN_DUP2, out_write, 1), (os.POSIX_SPAWN_DUP2, measure_write, 3)])
         os.close(out_write)
         os.close(measure_write)
@@ -90,9 +91,9 @@ class Bench:
         wall, rss_kib = measurement.split()
         return float(wall), int(rss_kib) / 1024, output
 
-    def driver(self, argv, expected_checked):
+    def driver(self, argv, expected_checked, env=None):
         """Runs a driver and returns its JSON line plus `peak_rss_mib`, after checking it checked everything."""
-        _, rss, output = self.spawn(argv)
+        _, rss, output = self.spawn(argv, env)
         lines = output.strip().splitlines()
         if not lines:
             raise DriverError(f"{' '.join(argv)} printed nothing")
@@ -201,6 +202,20 @@ class Bench:
         for name, result in self.each(contenders, rotate, ["realtime"]):
             self.add("realtime", name, result["seconds"] / n * 1e6)
 
+    def realtime_python_server(self, rotate):
+        """The realtime round trip again, every client on the same Python server
+        (python/realtime_server.py), authenticating with the key header."""
+        n = self.settings["realtime"]
+        url = f"http://127.0.0.1:{self.python_server_port}"
+        env = dict(os.environ, FALUA_RUN_URL=url, FALUA_REST_URL=url)
+        contenders = {
+            "falua": lambda: self.driver(self.lua_driver("realtime_roundtrip.lua") + [str(n), "1", "key"], n, env),
+            "python_sync": lambda: self.driver(self.py_driver("realtime", "sync", n, "key"), n, env),
+            "python_async": lambda: self.driver(self.py_driver("realtime", "async", n, "key"), n, env),
+        }
+        for name, result in self.each(contenders, rotate, ["realtime_python_server"]):
+            self.add("realtime_python_server", name, result["seconds"] / n * 1e6)
+
     def subscribe_latency(self, rotate):
         n = self.settings["latency"]
         contenders = {
@@ -228,9 +243,23 @@ class Bench:
             self.add("ceiling", name, n / result["seconds"])
 
     WORKLOADS = ["startup", "run_sequential", "subscribe_concurrent", "json_codec", "realtime",
-                 "subscribe_latency", "ceiling"]
+                 "realtime_python_server", "subscribe_latency", "ceiling"]
 
     def run(self):
+        """Every workload, with the Python realtime server up for the whole run."""
+        server = subprocess.Popen([self.python, os.path.join(HERE, "python", "realtime_server.py")],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            ready = server.stdout.readline().split()
+            if len(ready) != 2 or ready[0] != "port":
+                raise DriverError(f"python/realtime_server.py did not start: {ready}")
+            self.python_server_port = int(ready[1])
+            self.rounds()
+        finally:
+            server.stdin.close()
+            server.wait(10)
+
+    def rounds(self):
         # A warm-up pass at the smallest sizes fails fast on a broken driver and warms the emulator.
         saved = dict(self.settings)
         self.settings = dict(saved, startup_spawns=1, sequential=5, concurrent=[10], json_iterations=1,

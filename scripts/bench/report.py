@@ -53,6 +53,8 @@ def rows_for(report):
             "JSON encode"),
         Row("realtime", "realtime round trip (msgpack over one WebSocket)", "µs",
             ["falua"], ["python_sync", "python_async"], [], "≤ 50 µs on `falua serve`", "realtime round trip"),
+        Row("realtime_python_server", "the same round trip on a Python server (`websockets`, msgpack)", "µs",
+            ["falua"], ["python_sync", "python_async"], [], "≤ 0.3x Python", "realtime on a Python server"),
         Row("subscribe_latency", "`subscribe`, app completion → return", "ms",
             ["falua_streaming", "falua_polling"], ["python_polling"], [], "≤ 5 ms on the default path",
             "completion → return"),

@@ -41,6 +41,7 @@ extension Transfer {
     if let connectTimeout = request.connectTimeout {
       set(falua_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(connectTimeout)))
     }
+    if let size = request.receiveBufferSize { set(falua_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, size)) }
     if let caBundle { set(caBundle.withCString { falua_easy_setopt_string(easy, CURLOPT_CAINFO, $0) }) }
     if request.followRedirects {
       set(falua_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1))

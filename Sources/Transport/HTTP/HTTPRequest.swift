@@ -17,6 +17,9 @@ public struct HTTPRequest: Sendable {
   /// The largest body kept in memory, in bytes; a longer one fails with kind `.limit`. nil: no
   /// limit (streamed bodies are the consumer's to bound).
   public var maxBodyBytes: Int?
+  /// libcurl's receive buffer in bytes (at least 1024); nil keeps curl's 16 KiB. Each transfer in
+  /// flight holds one, so small replies held open by the thousand want a small one.
+  public var receiveBufferSize: Int?
   /// Protocol version to negotiate.
   public var httpVersion: HTTPVersion
   /// Follows up to 10 redirects when true; curl drops a custom Authorization header on a host change.

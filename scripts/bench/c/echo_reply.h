@@ -1,6 +1,9 @@
-// Shared by the two libcurl reference programs: a growing reply buffer, a clock, and the two
-// field reads they need to check an answer (an integer field, a string field) without a JSON library.
+// Shared by the two libcurl reference programs: a growing reply buffer, a clock, the key header,
+// and the two field reads they need to check an answer (an integer field, a string field) without
+// a JSON library.
 #include <ctype.h>
+#include <curl/curl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,6 +25,18 @@ static inline size_t reply_write(char *bytes, size_t size, size_t count, void *c
   reply->length += added;
   reply->data[reply->length] = 0;
   return added;
+}
+
+// Appends `Authorization: Key $FAL_KEY`, the key `falua serve` requires (serve.sh exports it).
+static inline struct curl_slist *authorization(struct curl_slist *headers) {
+  const char *key = getenv("FAL_KEY");
+  if (!key) {
+    fprintf(stderr, "FAL_KEY is not set\n");
+    exit(2);
+  }
+  char header[512];
+  snprintf(header, sizeof header, "Authorization: Key %s", key);
+  return curl_slist_append(headers, header);
 }
 
 static inline double now_seconds(void) {

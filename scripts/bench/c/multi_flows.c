@@ -104,6 +104,7 @@ int main(int argc, char **argv) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   multi = curl_multi_init();
   headers = curl_slist_append(NULL, "Content-Type: application/json");
+  headers = authorization(headers);
   struct flow *flows = calloc(concurrency, sizeof *flows);
   waiting_capacity = concurrency;
   waiting = calloc(waiting_capacity, sizeof *waiting);

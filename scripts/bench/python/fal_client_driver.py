@@ -4,7 +4,7 @@ is a JSON object with `checked` and the workload's measurements (timed inside th
 
   fal_client_driver.py run-sequential sync|async N
   fal_client_driver.py subscribe-concurrent async N
-  fal_client_driver.py realtime sync|async COUNT
+  fal_client_driver.py realtime sync|async COUNT [jwt|key]
   fal_client_driver.py subscribe-latency sync N
 """
 import asyncio
@@ -23,6 +23,10 @@ client_module.REST_URL = os.environ.get("FALUA_REST_URL", run_url).rstrip("/")
 client_module.REALTIME_URL_FORMAT = run_url.replace("http://", "ws://", 1) + "/"
 
 
+# The key `falua serve` requires (serve.sh exports it).
+KEY = os.environ["FAL_KEY"]
+
+
 def check(ok, what):
     if not ok:
         raise SystemExit(f"wrong answer: {what}")
@@ -33,7 +37,7 @@ def report(**fields):
 
 
 def run_sequential_sync(n):
-    client = fal_client.SyncClient(key="bench")
+    client = fal_client.SyncClient(key=KEY)
     started = time.monotonic()
     for i in range(1, n + 1):
         check(client.run("fal-ai/echo", arguments={"i": i})["i"] == i, f"run {i}")
@@ -41,7 +45,7 @@ def run_sequential_sync(n):
 
 
 async def run_sequential_async(n):
-    client = fal_client.AsyncClient(key="bench")
+    client = fal_client.AsyncClient(key=KEY)
     started = time.monotonic()
     for i in range(1, n + 1):
         check((await client.run("fal-ai/echo", arguments={"i": i}))["i"] == i, f"run {i}")
@@ -49,7 +53,7 @@ async def run_sequential_async(n):
 
 
 async def subscribe_concurrent_async(n):
-    client = fal_client.AsyncClient(key="bench")
+    client = fal_client.AsyncClient(key=KEY)
     ids = set()
 
     async def one(i):
@@ -67,9 +71,9 @@ def check_reply(reply, i):
     check(reply["i"] == i and reply["n"] == i and reply["text"] == "message", f"round trip {i}")
 
 
-def realtime_sync(count):
-    client = fal_client.SyncClient(key="bench")
-    with client.realtime("fal-ai/realtime-echo") as connection:
+def realtime_sync(count, auth="jwt"):
+    client = fal_client.SyncClient(key=KEY)
+    with client.realtime("fal-ai/realtime-echo", use_jwt=auth == "jwt") as connection:
         started = time.monotonic()
         for i in range(1, count + 1):
             connection.send({"i": i, "text": "message"})
@@ -77,9 +81,9 @@ def realtime_sync(count):
         report(checked=count, seconds=time.monotonic() - started)
 
 
-async def realtime_async(count):
-    client = fal_client.AsyncClient(key="bench")
-    async with client.realtime("fal-ai/realtime-echo") as connection:
+async def realtime_async(count, auth="jwt"):
+    client = fal_client.AsyncClient(key=KEY)
+    async with client.realtime("fal-ai/realtime-echo", use_jwt=auth == "jwt") as connection:
         started = time.monotonic()
         for i in range(1, count + 1):
             await connection.send({"i": i, "text": "message"})
@@ -88,7 +92,7 @@ async def realtime_async(count):
 
 
 def subscribe_latency_sync(n):
-    client = fal_client.SyncClient(key="bench")
+    client = fal_client.SyncClient(key=KEY)
     returns = []
     for i in range(1, n + 1):
         ids = []
@@ -109,11 +113,11 @@ WORKLOADS = {
 }
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or (sys.argv[1], sys.argv[2]) not in WORKLOADS:
+    if len(sys.argv) < 4 or (sys.argv[1], sys.argv[2]) not in WORKLOADS:
         raise SystemExit(__doc__)
     workload = WORKLOADS[sys.argv[1], sys.argv[2]]
-    count = int(sys.argv[3])
+    arguments = [int(sys.argv[3]), *sys.argv[4:]]
     if asyncio.iscoroutinefunction(workload):
-        asyncio.run(workload(count))
+        asyncio.run(workload(*arguments))
     else:
-        workload(count)
+        workload(*arguments)
