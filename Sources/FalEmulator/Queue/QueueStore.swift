@@ -1,9 +1,9 @@
 import Foundation
 
-/// Every request the emulator knows, and one queue per app. A single lock with a condition
-/// variable guards it all: runner threads wait on it for work, `ctx.sleep` waits on
-/// it for a cancellation, and every change broadcasts. HTTP handlers never block on it for long;
-/// they await completion through continuations.
+/// Every request the emulator knows, and one queue per app, under one lock (`Monitor`): each app's
+/// runner threads wait for work on that app's condition, woken one per new request; `ctx.sleep`
+/// and cold starts wait on `changed` for a cancellation or the stop. HTTP handlers never block on
+/// it for long; they await completion through continuations.
 final class QueueStore: @unchecked Sendable {
   /// The answer to a cancel request.
   enum CancelReply {
@@ -44,7 +44,11 @@ final class QueueStore: @unchecked Sendable {
     }
   }
 
-  private let condition = NSCondition()
+  private let monitor = Monitor()
+  /// Signalled for cancellations and the stop.
+  private let changed = Monitor.Condition()
+  /// Per app: a new request signals one of its waiting runners.
+  private var work: [String: Monitor.Condition] = [:]
   private let retention: Double
   private let stats: Stats
   private var records: [String: RequestRecord] = [:]
@@ -74,7 +78,7 @@ final class QueueStore: @unchecked Sendable {
         return 0
       }
       queues[record.appID, default: AppQueue()].append(record)
-      condition.broadcast()
+      runners(of: record.appID).signal()
       return queues[record.appID]?.position(of: record) ?? 0
     }
     finishCompletions()
@@ -138,7 +142,7 @@ final class QueueStore: @unchecked Sendable {
       case .inProgress:
         record.cancelRequested = true
         notify(record)
-        condition.broadcast()
+        changed.broadcast()
       }
       return .requested
     }
@@ -171,7 +175,7 @@ final class QueueStore: @unchecked Sendable {
           notify(record)
           return record
         }
-        condition.wait()
+        monitor.wait(runners(of: appID))
       }
       return nil
     }
@@ -205,7 +209,7 @@ final class QueueStore: @unchecked Sendable {
         record.state = .queued
         queues[record.appID, default: AppQueue()].putBack(record)
         notify(record)
-        condition.broadcast()
+        runners(of: record.appID).signal()
       }
     }
     finishCompletions()
@@ -224,7 +228,7 @@ final class QueueStore: @unchecked Sendable {
     let deadline = Date(timeIntervalSinceNow: min(seconds, 1e9))
     return locked {
       while !record.cancelRequested && !stopping && Date() < deadline {
-        _ = condition.wait(until: deadline)
+        monitor.wait(changed, until: deadline)
       }
       return record.cancelRequested || stopping
     }
@@ -234,7 +238,7 @@ final class QueueStore: @unchecked Sendable {
   func pause(_ seconds: Double) {
     let deadline = Date(timeIntervalSinceNow: min(seconds, 1e9))
     locked {
-      while !stopping && Date() < deadline { _ = condition.wait(until: deadline) }
+      while !stopping && Date() < deadline { monitor.wait(changed, until: deadline) }
     }
   }
 
@@ -251,7 +255,8 @@ final class QueueStore: @unchecked Sendable {
         while let record = queues[appID]?.popFirst() { complete(record, with: .stopped) }
       }
       for record in records.values where record.state == .inProgress { record.cancelRequested = true }
-      condition.broadcast()
+      changed.broadcast()
+      for runners in work.values { runners.broadcast() }
     }
     finishCompletions()
   }
@@ -277,7 +282,6 @@ final class QueueStore: @unchecked Sendable {
       Completion(record: record, outcome: outcome, waiters: record.waiters, observers: record.observers))
     record.waiters = []
     record.observers = []
-    condition.broadcast()
   }
 
   /// Resumes waiters and finishes observers of completed requests (call without the lock).
@@ -321,9 +325,13 @@ final class QueueStore: @unchecked Sendable {
     if expired > 0 { completedOrder.removeFirst(expired) }
   }
 
-  private func locked<T>(_ body: () -> T) -> T {
-    condition.lock()
-    defer { condition.unlock() }
-    return body()
+  /// The condition `appID`'s runners wait on.
+  private func runners(of appID: String) -> Monitor.Condition {
+    if let condition = work[appID] { return condition }
+    let condition = Monitor.Condition()
+    work[appID] = condition
+    return condition
   }
+
+  private func locked<T>(_ body: () -> T) -> T { monitor.locked(body) }
 }
