@@ -332,7 +332,7 @@ def main():
     for (row, contender), limit in bench.timed_out.items():
         rows.setdefault(row, {}).setdefault(contender, {"timed_out_after_seconds": limit})
     add_memory_slope(rows, bench.settings["concurrent"])
-    falua_version = subprocess.run([args.falua, "-v"], capture_output=True, text=True).stdout.strip()
+    falua_version = subprocess.run([args.falua, "--version"], capture_output=True, text=True).stdout.strip()
     report = {
         "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "mode": "quick" if args.quick else "full",
