@@ -127,7 +127,10 @@ public final class Emulator: @unchecked Sendable {
             RealtimeChannel(responder: responder) { routes.realtimeHandler(path: $0, authorization: $1) }
           }
           : .http1(),
-        configuration: ApplicationConfiguration(address: .hostname(options.host, port: number)),
+        // Hummingbird's default backlog (256) overflowed when 1000 clients connected at once: the
+        // kernel dropped their SYNs and each retried a second later.
+        configuration: ApplicationConfiguration(
+          address: .hostname(options.host, port: number), backlog: Self.listenBacklog),
         onServerRunning: { [urls, listeners] channel in
           listeners.add(channel)
           urls.set("http://\(host):\(channel.localAddress?.port ?? number)", for: port)
@@ -208,6 +211,9 @@ public final class Emulator: @unchecked Sendable {
   /// How long accepted connections get to reach their servers, and open ones to finish their
   /// replies, before the servers are cancelled.
   static let drainTime = 0.1
+
+  /// Connections waiting to be accepted (the kernel caps it at net.core.somaxconn, 4096 here).
+  static let listenBacklog = 4096
 
   /// A listening failure in words: NIO's `bind(descriptor:ptr:bytes:): Address already in use
   /// (errno: 98)` becomes `address already in use`.

@@ -151,6 +151,23 @@ import Transport
         .method == "GET")
   }
 
+  // Control replies get a small receive buffer (a waiting subscribe holds its status stream's);
+  // outputs keep curl's default.
+  @Test func receiveBufferPerCall() throws {
+    let endpoint = try EndpointID(parsing: "me/app")
+    let fal = client()
+    let small: [FalCall] = [
+      .submit(path: nil), .status(requestID: "r", logs: true), .statusStream(requestID: "r", logs: false),
+      .cancel(requestID: "r"), .realtimeToken,
+    ]
+    for call in small {
+      #expect(fal.request(for: call, endpoint: endpoint, body: nil, options: .init()).receiveBufferSize == 2048)
+    }
+    for call in [FalCall.run(path: nil), .stream(path: nil), .result(requestID: "r")] {
+      #expect(fal.request(for: call, endpoint: endpoint, body: nil, options: .init()).receiveBufferSize == nil)
+    }
+  }
+
   @Test func urlsNeverCarryTheKey() throws {
     let endpoint = try EndpointID(parsing: "me/app")
     let fal = client(key: "sk-live-abc")

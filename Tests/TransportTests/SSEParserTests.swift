@@ -91,6 +91,22 @@ import Testing
     #expect(!clean.isMidEvent)
   }
 
+  // Lines go in a run at a time, but the event-size limit must stop at the same byte as when the
+  // stream arrives one byte per chunk, with the same events before it.
+  @Test(arguments: [0, 5, 6, 7, 11, 12, 13, 20, 40])
+  func limitStopsWhereItWouldByteByByte(limit: Int) {
+    let text = Array("data: abcdef\n\ndata: 0123456789012345\ndata: x\n\ndata: tail".utf8)
+    func feed(_ chunks: [ArraySlice<UInt8>]) -> ([SSEEvent], Bool) {
+      var parser = SSEParser(maxEventBytes: limit)
+      let events = chunks.flatMap { parser.feed($0) }
+      return (events, parser.exceededLimit)
+    }
+    let byteByByte = feed(text.indices.map { text[$0...$0] })
+    #expect(feed([text[...]]) == byteByByte)
+    #expect(feed([text[..<17], text[17...]]) == byteByByte)
+    #expect(byteByByte.1 == (limit <= 20))
+  }
+
   @Test func idWithNULIsIgnoredAndRetryNeedsDigits() {
     var parser = SSEParser()
     let events = parser.feed(Array("id: 1\nretry: 10\n\nid: a\u{0}b\nretry: 5x\ndata: z\n\n".utf8))

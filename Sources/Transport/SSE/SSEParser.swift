@@ -29,15 +29,25 @@ public struct SSEParser {
 
   /// Parses `chunk` and returns the events it completed, in order.
   public mutating func feed<Bytes: Collection>(_ chunk: Bytes) -> [SSEEvent] where Bytes.Element == UInt8 {
+    // One call on contiguous bytes: iterating a generic collection from another module went
+    // through a witness table per byte (19% of the instructions of 1000 concurrent subscribes).
+    if let events = chunk.withContiguousStorageIfAvailable({ feed(bytes: $0) }) { return events }
+    return Array(chunk).withUnsafeBufferPointer { feed(bytes: $0) }
+  }
+
+  private mutating func feed(bytes: UnsafeBufferPointer<UInt8>) -> [SSEEvent] {
     var events: [SSEEvent] = []
     guard !exceededLimit else { return events }
-    for byte in chunk {
+    var index = 0
+    while index < bytes.count {
       if let maxEventBytes, line.count + data.count > maxEventBytes {
         exceededLimit = true
         line.removeAll()
         data.removeAll()
         return events
       }
+      let byte = bytes[index]
+      index += 1
       if atStreamStart {
         // A UTF-8 BOM (EF BB BF) at the very start is dropped; anything else ends the check.
         if line.count < 3, byte == [0xEF, 0xBB, 0xBF][line.count] {
@@ -61,7 +71,14 @@ public struct SSEParser {
       case 0x0A:
         endLine(into: &events)
       default:
+        // The run of bytes up to the line's end goes in at once, but no further than a byte past
+        // the limit, where the check above stops the event as it would byte by byte.
+        var end = index
+        while end < bytes.count, bytes[end] != 0x0D, bytes[end] != 0x0A { end += 1 }
+        if let maxEventBytes { end = min(end, index + max(0, maxEventBytes - line.count - data.count)) }
         line.append(byte)
+        line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+        index = end
       }
     }
     return events
